@@ -37,6 +37,7 @@ probe_preflight(void *self, char *err, size_t errlen)
 	return 0;
 }
 
+#ifndef PROBE_NO_OPS
 static int
 probe_send(void *self, const struct sdesk_message *msg, unsigned timeout_ms, char *err,
 	size_t errlen)
@@ -58,6 +59,7 @@ static const struct sdesk_notifier_ops probe_ops = {
 	sizeof(struct sdesk_notifier_ops),
 	probe_send,
 };
+#endif
 
 static struct sdesk_plugin probe_plugin = {
 	sizeof(struct sdesk_plugin),
