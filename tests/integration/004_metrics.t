@@ -32,7 +32,7 @@ like($m, qr/^sdesk_db_pool_in_use \d+$/m, 'pool in use');
 like($m, qr/^sdesk_db_reconnects_total 0$/m, 'no reconnects yet');
 
 SKIP: {
-	skip 'promtool not installed', 2 unless `command -v promtool`;
+	skip 'promtool not installed (configure installs it)', 2 unless have_prog('promtool');
 	my ($fh, $file) = tempfile();
 	print $fh $m;
 	close($fh);

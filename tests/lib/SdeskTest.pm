@@ -15,7 +15,7 @@ use Time::HiRes qw(sleep time);
 use Test::More;
 
 our @EXPORT = qw(pg_start daemon_start http json_body top obj slurp wait_for
-	sdeskctl write_conf read_response);
+	sdeskctl write_conf read_response have_prog);
 
 my $TOP = $ENV{SDESK_TOP} || do {
 	my $d = __FILE__;
@@ -27,6 +27,15 @@ my $PGBIN = $ENV{SDESK_PGBIN} || (sort glob('/usr/lib/postgresql/*/bin'))[-1];
 my @cleanup;
 
 sub top { $TOP }
+
+# have_prog($name): the program's path on PATH, or undef.
+sub have_prog {
+	my ($name) = @_;
+	for my $d (split /:/, $ENV{PATH} // '') {
+		return "$d/$name" if -x "$d/$name";
+	}
+	return;
+}
 sub obj { $OBJ }
 
 sub slurp {
