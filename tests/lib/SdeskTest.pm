@@ -204,12 +204,18 @@ sub stop {
 	}
 	$self->{status} = $?;
 	$self->{pid} = undef;
+	$self->check_sanitizer;
+	return $self->{status};
+}
+
+# A leak or undefined behaviour fails the test that caused it.
+sub check_sanitizer {
+	my ($self) = @_;
 	my $log = $self->log;
 	if ($log =~ /(ERROR: (?:Address|Leak)Sanitizer|runtime error:)/) {
 		Test::More::fail("sanitizer report in sdeskd log");
 		Test::More::diag($log);
 	}
-	return $self->{status};
 }
 
 package SdeskTest;
@@ -250,6 +256,7 @@ sub daemon_start {
 		wait_for(sub { waitpid($pid, POSIX::WNOHANG()) > 0 }, 30);
 		$d->{status} = $?;
 		$d->{pid} = undef;
+		$d->check_sanitizer;
 		return $d;
 	}
 	my $port = wait_for(sub {
