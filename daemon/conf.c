@@ -43,6 +43,17 @@ struct conf_key {
 
 /* Sorted by section, then key. */
 static const struct conf_key conf_keys[] = {
+	{"auth", "cookie_secure", CT_STR, OFF(sc_auth_cookie_secure), 0, 0},
+	{"auth", "delay_after", CT_UINT, OFF(sc_auth_delay_after), 1, 1000},
+	{"auth", "directory_timeout", CT_UINT, OFF(sc_auth_directory_timeout), 100, 120000},
+	{"auth", "key_file", CT_STR, OFF(sc_auth_key_file), 0, 0},
+	{"auth", "lock_after", CT_UINT, OFF(sc_auth_lock_after), 1, 1000},
+	{"auth", "mfa_issuer", CT_STR, OFF(sc_auth_mfa_issuer), 0, 0},
+	{"auth", "mfa_roles", CT_LIST, OFF(sc_auth_mfa_roles), 0, 0},
+	{"auth", "password_list", CT_STR, OFF(sc_auth_password_list), 0, 0},
+	{"auth", "session_idle", CT_UINT, OFF(sc_auth_session_idle), 60, 86400},
+	{"auth", "session_max", CT_UINT, OFF(sc_auth_session_max), 300, 604800},
+	{"auth", "workers", CT_UINT, OFF(sc_auth_workers), 1, 64},
 	{"database", "acquire_timeout", CT_UINT, OFF(sc_db_acquire_timeout), 1, 600000},
 	{"database", "connect_timeout", CT_UINT, OFF(sc_db_connect_timeout), 1, 600},
 	{"database", "dsn", CT_STR, OFF(sc_db_dsn), 0, 0},
@@ -306,12 +317,47 @@ sd_conf_new_defaults(void)
 	c->sc_webroot = strdup(DATADIR "/webroot");
 	c->sc_state_dir = strdup(LOCALSTATEDIR);
 	c->sc_plugins = calloc(1, sizeof(char *));
+	c->sc_auth_mfa_roles = calloc(1, sizeof(char *));
+	c->sc_auth_cookie_secure = strdup("auto");
+	c->sc_auth_mfa_issuer = strdup("Dalslands IT-servicedesk");
+	c->sc_auth_password_list = sd_conf_default_data("common-passwords.txt");
+	c->sc_auth_delay_after = 3;
+	c->sc_auth_lock_after = 10;
+	c->sc_auth_directory_timeout = 5000;
+	c->sc_auth_session_idle = 1800;
+	c->sc_auth_session_max = 43200;
+	c->sc_auth_workers = 4;
 	if (c->sc_http_address == NULL || c->sc_db_dsn == NULL || c->sc_plugin_dir == NULL ||
-		c->sc_webroot == NULL || c->sc_state_dir == NULL || c->sc_plugins == NULL) {
+		c->sc_webroot == NULL || c->sc_state_dir == NULL || c->sc_plugins == NULL ||
+		c->sc_auth_mfa_roles == NULL || c->sc_auth_cookie_secure == NULL ||
+		c->sc_auth_mfa_issuer == NULL || c->sc_auth_password_list == NULL) {
 		sd_conf_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* Checks that need the whole file (values that name each other). */
+static int
+conf_check(const struct sd_conf *c, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (strcmp(c->sc_auth_cookie_secure, "auto") != 0 &&
+		strcmp(c->sc_auth_cookie_secure, "yes") != 0 &&
+		strcmp(c->sc_auth_cookie_secure, "no") != 0) {
+		snprintf(err, errlen, "%s: [auth] cookie_secure must be auto, yes or no",
+			c->sc_path);
+		return -1;
+	}
+	for (i = 0; c->sc_auth_mfa_roles[i] != NULL; i++) {
+		if (!sd_role_valid(c->sc_auth_mfa_roles[i])) {
+			snprintf(err, errlen, "%s: [auth] mfa_roles: unknown role '%s'",
+				c->sc_path, c->sc_auth_mfa_roles[i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 struct sd_conf *
@@ -342,6 +388,8 @@ sd_conf_load(const char *path, char *err, size_t errlen)
 			cp.cp_err[0] ? cp.cp_err : "syntax error");
 		goto fail;
 	}
+	if (conf_check(cp.cp_conf, err, errlen) < 0)
+		goto fail;
 	return cp.cp_conf;
 fail:
 	if (err[0] == '\0')
@@ -366,6 +414,11 @@ sd_conf_free(struct sd_conf *c)
 	free(c->sc_webroot);
 	free(c->sc_state_dir);
 	conf_list_free(c->sc_plugins);
+	conf_list_free(c->sc_auth_mfa_roles);
+	free(c->sc_auth_cookie_secure);
+	free(c->sc_auth_key_file);
+	free(c->sc_auth_password_list);
+	free(c->sc_auth_mfa_issuer);
 	for (i = 0; i < c->sc_nkv; i++) {
 		free(c->sc_kv[i].kv_section);
 		free(c->sc_kv[i].kv_key);
@@ -386,6 +439,25 @@ sd_conf_section_get(const struct sd_conf *conf, const char *section, const char 
 			strcmp(conf->sc_kv[i].kv_key, key) == 0)
 			return conf->sc_kv[i].kv_value;
 	return NULL;
+}
+
+char *
+sd_conf_default_data(const char *name)
+{
+	char *dir, *p;
+
+	/* A checkout has it in .obj/ beside the binary; an install in DATADIR. */
+	if ((dir = sd_exe_dir()) != NULL) {
+		char *obj = sd_path_join(dir, ".obj");
+
+		free(dir);
+		p = obj ? sd_path_join(obj, name) : NULL;
+		free(obj);
+		if (p != NULL && access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return sd_path_join(DATADIR, name);
 }
 
 char *

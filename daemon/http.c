@@ -22,8 +22,15 @@
 static void
 req_free(struct sd_req *r)
 {
+	unsigned i;
+
 	if (r == NULL)
 		return;
+	if (r->rq_ctx_free != NULL)
+		r->rq_ctx_free(r->rq_ctx);
+	for (i = 0; i < r->rq_nhdr; i++)
+		free(r->rq_hdr_values[i]);
+	sd_auth_free(r->rq_auth);
 	json_decref(r->rq_json);
 	free(r->rq_body);
 	free(r->rq_path);
@@ -66,6 +73,24 @@ req_prefers_english(const char *al)
 	return best_en > best_sv;
 }
 
+static void
+req_address(struct MHD_Connection *conn, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(buf, len, "unknown");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			buf, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			buf, (socklen_t)len);
+}
+
 static struct sd_req *
 req_new(struct sd_app *app, struct MHD_Connection *conn, const char *url, const char *method)
 {
@@ -89,6 +114,7 @@ req_new(struct sd_app *app, struct MHD_Connection *conn, const char *url, const 
 	}
 	r->rq_lang_en = req_prefers_english(MHD_lookup_connection_value(
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	req_address(conn, r->rq_addr, sizeof(r->rq_addr));
 	atomic_fetch_add(&app->ap_inflight, 1);
 	return r;
 }
@@ -186,6 +212,12 @@ req_dispatch(struct sd_req *r)
 	if (r->rq_body_too_large)
 		return sd_reply_error(r, SD_E_BODY_TOO_LARGE, NULL, "max %zu bytes",
 			r->rq_app->ap_conf->sc_http_max_body);
+	/* Who is asking comes first: no body is looked at for a stranger. */
+	if (rt->rt_perm != NULL) {
+		ret = sd_auth_check(r, rt);
+		if (r->rq_replied || ret != MHD_YES)
+			return ret;
+	}
 	if ((rt->rt_flags & SD_RT_JSON) &&
 		(r->rq_method & (SD_M_POST | SD_M_PUT | SD_M_PATCH))) {
 		ret = req_parse_json(r);
@@ -193,7 +225,7 @@ req_dispatch(struct sd_req *r)
 			return ret;
 	}
 	ret = rt->rt_handler(r);
-	if (!r->rq_replied && ret == MHD_YES) {
+	if (!r->rq_replied && ret == MHD_YES && r->rq_finish == NULL) {
 		sd_log(SD_LOG_ERROR, "http", "handler for %s replied nothing", rt->rt_path);
 		return sd_reply_error(r, SD_E_INTERNAL, NULL, NULL);
 	}
@@ -223,6 +255,13 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		req_append(r, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (r->rq_finish != NULL) {
+		/* Resumed after a deferred job: reply on this thread. */
+		sd_handler finish = r->rq_finish;
+
+		r->rq_finish = NULL;
+		return finish(r);
 	}
 	return req_dispatch(r);
 }
@@ -386,4 +425,47 @@ const char *
 sd_req_query(struct sd_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->rq_conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+sd_req_cookie(struct sd_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->rq_conn, MHD_COOKIE_KIND, name);
+}
+
+int
+sd_req_add_header(struct sd_req *r, const char *name, const char *value)
+{
+	if (r->rq_nhdr == SD_MAX_EXTRA_HEADERS)
+		return -1;
+	if ((r->rq_hdr_values[r->rq_nhdr] = strdup(value)) == NULL)
+		return -1;
+	r->rq_hdr_names[r->rq_nhdr++] = name;
+	return 0;
+}
+
+/* Runs on a worker thread; the request is suspended meanwhile. */
+static void
+req_deferred_job(void *arg)
+{
+	struct sd_req *r = arg;
+
+	r->rq_work(r);
+	MHD_resume_connection(r->rq_conn);
+}
+
+enum MHD_Result
+sd_req_defer(struct sd_req *r, void (*work)(struct sd_req *r), sd_handler finish)
+{
+	r->rq_work = work;
+	r->rq_finish = finish;
+	MHD_suspend_connection(r->rq_conn);
+	if (sd_workers_submit(r->rq_app->ap_workers, req_deferred_job, r) < 0) {
+		/* No worker will run: do the work here rather than hang. */
+		MHD_resume_connection(r->rq_conn);
+		r->rq_finish = NULL;
+		work(r);
+		return finish(r);
+	}
+	return MHD_YES;
 }

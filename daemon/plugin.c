@@ -258,6 +258,43 @@ sd_plugins_find(const struct sd_plugins *ps, unsigned kind, const char *name)
 	return NULL;
 }
 
+/* True when the comma/space separated list names item. */
+static int
+plugin_list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	while (list != NULL && *list != '\0') {
+		size_t l;
+
+		list += strspn(list, ", \t");
+		l = strcspn(list, ", \t");
+		if (l == n && strncmp(list, item, n) == 0)
+			return 1;
+		list += l;
+	}
+	return 0;
+}
+
+const struct sdesk_plugin *
+sd_plugins_identity_for(
+	const struct sd_plugins *ps, const struct sd_conf *conf, const char *realm)
+{
+	char section[48];
+	size_t i;
+
+	for (i = 0; ps != NULL && i < ps->pl_n; i++) {
+		const struct sdesk_plugin *p = ps->pl_slots[i].ps_plugin;
+
+		if (p == NULL || p->sp_kind != SDESK_PLUGIN_IDENTITY)
+			continue;
+		snprintf(section, sizeof(section), "plugin.%s", ps->pl_slots[i].ps_name);
+		if (plugin_list_has(sd_conf_section_get(conf, section, "realms"), realm))
+			return p;
+	}
+	return NULL;
+}
+
 size_t
 sd_plugins_count(const struct sd_plugins *ps)
 {

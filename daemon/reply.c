@@ -12,6 +12,10 @@
 static void
 reply_headers(struct sd_req *r, struct MHD_Response *resp, const char *type)
 {
+	unsigned i;
+
+	for (i = 0; i < r->rq_nhdr; i++)
+		MHD_add_response_header(resp, r->rq_hdr_names[i], r->rq_hdr_values[i]);
 	MHD_add_response_header(resp, "X-Request-Id", r->rq_id);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

@@ -12,8 +12,18 @@
 #include "sdesk.h"
 
 static const struct sd_route routes[] = {
+	{"/api/v1/session", SD_M_GET, sd_api_session_get, SD_PERM_SESSION, SD_RT_MFA_PENDING},
+	{"/api/v1/session", SD_M_POST, sd_api_session_create, NULL, SD_RT_JSON},
+	{"/api/v1/session", SD_M_DELETE, sd_api_session_delete, SD_PERM_SESSION,
+		SD_RT_MFA_PENDING},
+	{"/api/v1/session/mfa", SD_M_POST, sd_api_mfa_verify, SD_PERM_SESSION,
+		SD_RT_JSON | SD_RT_MFA_PENDING},
+	{"/api/v1/session/mfa/enrolment", SD_M_POST, sd_api_mfa_enrol, SD_PERM_SESSION,
+		SD_RT_MFA_PENDING},
+	{"/api/v1/session/mfa/enrolment/confirm", SD_M_POST, sd_api_mfa_enrol_confirm,
+		SD_PERM_SESSION, SD_RT_JSON | SD_RT_MFA_PENDING},
 	{"/api/v1/tenants", SD_M_GET, sd_api_tenants_list, NULL, 0},
-	{"/api/v1/tenants/{code}", SD_M_GET, sd_api_tenant_get, NULL, 0},
+	{"/api/v1/tenants/{code}", SD_M_GET, sd_api_tenant_get, "tenant.read", 0},
 	{"/healthz", SD_M_GET, sd_api_healthz, NULL, 0},
 	{"/metrics", SD_M_GET, sd_api_metrics, NULL, 0},
 };

@@ -63,15 +63,26 @@ struct sd_conf {
 	char *sc_db_owner_dsn;          /* [database] owner_dsn: for migrations only */
 	unsigned sc_db_pool;            /* [database] pool: 0 = threads + 2 */
 	unsigned sc_db_connect_timeout; /* [database] connect_timeout: seconds */
-	unsigned sc_db_statement_timeout; /* [database] statement_timeout: ms */
-	unsigned sc_db_acquire_timeout;   /* [database] acquire_timeout: ms */
-	int sc_db_migrate;                /* [database] migrate: apply at start-up */
-	int sc_log_level;                 /* [log] level */
-	char *sc_plugin_dir;              /* [paths] plugin_dir */
-	char *sc_webroot;                 /* [paths] webroot */
-	char *sc_state_dir;               /* [paths] state_dir: key files and the like */
-	char **sc_plugins;                /* [plugins] load = a, b: NULL-terminated */
-	struct sd_conf_kv *sc_kv;         /* every [plugin.*] key, for plugins */
+	unsigned sc_db_statement_timeout;   /* [database] statement_timeout: ms */
+	unsigned sc_db_acquire_timeout;     /* [database] acquire_timeout: ms */
+	int sc_db_migrate;                  /* [database] migrate: apply at start-up */
+	int sc_log_level;                   /* [log] level */
+	char *sc_plugin_dir;                /* [paths] plugin_dir */
+	char *sc_webroot;                   /* [paths] webroot */
+	char *sc_state_dir;                 /* [paths] state_dir: key files and the like */
+	char **sc_plugins;                  /* [plugins] load = a, b: NULL-terminated */
+	char *sc_auth_cookie_secure;        /* [auth] cookie_secure: auto, yes, no */
+	unsigned sc_auth_delay_after;       /* [auth] delay_after: failures before delays */
+	unsigned sc_auth_directory_timeout; /* [auth] directory_timeout: ms */
+	char *sc_auth_key_file;             /* [auth] key_file: default state_dir/sdesk.key */
+	char *sc_auth_password_list;        /* [auth] password_list: common passwords, sorted */
+	unsigned sc_auth_lock_after;        /* [auth] lock_after: failures before a lock */
+	char *sc_auth_mfa_issuer;           /* [auth] mfa_issuer: shown in authenticator apps */
+	char **sc_auth_mfa_roles;           /* [auth] mfa_roles: empty = every staff role */
+	unsigned sc_auth_session_idle;      /* [auth] session_idle: seconds */
+	unsigned sc_auth_session_max;       /* [auth] session_max: seconds */
+	unsigned sc_auth_workers;           /* [auth] workers: threads for blocking work */
+	struct sd_conf_kv *sc_kv;           /* every [plugin.*] key, for plugins */
 	size_t sc_nkv;
 };
 
@@ -93,6 +104,8 @@ const char *sd_conf_section_get(
  * Returns a malloc'd path the caller frees.
  */
 char *sd_conf_default_path(void);
+/* A data file's default path: .obj/NAME in a checkout, else DATADIR/NAME; malloc'd. */
+char *sd_conf_default_data(const char *name);
 
 /* error.c */
 enum sd_error_code {
@@ -208,9 +221,14 @@ enum sd_method {
 };
 
 /* Route flags. */
-#define SD_RT_JSON 0x1 /* the body, if any, must be a JSON object */
+#define SD_RT_JSON 0x1        /* the body, if any, must be a JSON object */
+#define SD_RT_MFA_PENDING 0x2 /* reachable by a session still in MFA */
+
+/* rt_perm for routes any signed-in person (or token) may use. */
+#define SD_PERM_SESSION "session"
 
 #define SD_MAX_PARAMS 4
+#define SD_MAX_EXTRA_HEADERS 6
 
 typedef enum MHD_Result (*sd_handler)(struct sd_req *r);
 
@@ -259,6 +277,15 @@ struct sd_req {
 	size_t rq_resp_bytes;
 	int rq_replied;
 	struct timespec rq_start;
+	char rq_addr[48];        /* the client's address, for audit and throttling */
+	struct sd_auth *rq_auth; /* who is asking; NULL on public routes */
+	const char *rq_hdr_names[SD_MAX_EXTRA_HEADERS];
+	char *rq_hdr_values[SD_MAX_EXTRA_HEADERS];
+	unsigned rq_nhdr;
+	sd_handler rq_finish; /* set while a deferred job runs */
+	void (*rq_work)(struct sd_req *r);
+	void *rq_ctx;                   /* the handler's own state across a deferral */
+	void (*rq_ctx_free)(void *ctx); /* frees rq_ctx with the request */
 };
 
 struct sd_metrics;
@@ -269,6 +296,10 @@ struct sd_app {
 	struct sd_db *ap_db;
 	struct sd_metrics *ap_metrics;
 	struct sd_plugins *ap_plugins;
+	struct sd_workers *ap_workers;
+	struct sd_tenants *ap_tenants;
+	unsigned char ap_key[32]; /* server key: seals MFA secrets, peppers codes */
+	int ap_have_key;
 	struct MHD_Daemon *ap_mhd;
 	unsigned ap_port; /* the bound port */
 	atomic_int ap_inflight;
@@ -284,6 +315,16 @@ void sd_http_drain_and_stop(struct sd_app *app, unsigned timeout_s);
 const char *sd_req_header(struct sd_req *r, const char *name);
 /* Value of a query-string argument, or NULL. */
 const char *sd_req_query(struct sd_req *r, const char *name);
+/* Value of a cookie, or NULL. */
+const char *sd_req_cookie(struct sd_req *r, const char *name);
+/* Adds a header to whatever reply this request gets (copied). */
+int sd_req_add_header(struct sd_req *r, const char *name, const char *value);
+/*
+ * Suspends the request, runs work on a worker thread, then calls finish on
+ * the request's own thread to reply.  Returns what the handler returns.
+ */
+enum MHD_Result sd_req_defer(
+	struct sd_req *r, void (*work)(struct sd_req *r), sd_handler finish);
 
 /* reply.c */
 /* Queues body (reference stolen) as JSON with status. */
@@ -327,6 +368,12 @@ void sd_plugins_free(struct sd_plugins *ps);
 /* The loaded plugin of kind and name (NULL name = the first of that kind). */
 const struct sdesk_plugin *sd_plugins_find(
 	const struct sd_plugins *ps, unsigned kind, const char *name);
+/*
+ * The identity plugin whose [plugin.<name>] realms list names realm; NULL
+ * when no directory serves that tenant.
+ */
+const struct sdesk_plugin *sd_plugins_identity_for(
+	const struct sd_plugins *ps, const struct sd_conf *conf, const char *realm);
 /* Number of loaded plugins. */
 size_t sd_plugins_count(const struct sd_plugins *ps);
 /* Checks that a plugin name is [a-z0-9_]{1,32}: never a path. */
@@ -337,6 +384,191 @@ struct sd_sql_file {
 	const char *sf_name; /* e.g. "001_base.sql" */
 	const char *sf_sql;
 };
+
+/* input.c */
+enum sd_field_type {
+	SD_FT_STRING,
+	SD_FT_INT,
+	SD_FT_BOOL,
+	SD_FT_ARRAY,
+	SD_FT_OBJECT,
+	SD_FT_ANY
+};
+#define SD_FF_REQUIRED 0x1
+#define SD_FF_NULLABLE 0x2
+
+/* One accepted field of a JSON body; tables end with a NULL name. */
+struct sd_field {
+	const char *f_name;
+	enum sd_field_type f_type;
+	unsigned f_flags;
+	long long f_min; /* strings: characters; ints: value; 0/0 = unchecked */
+	long long f_max;
+};
+
+/*
+ * Checks r->rq_json against fields: unknown fields, types, required ones,
+ * bounds.  0 when fine; -1 after replying 400 (*ret is the MHD result).
+ */
+int sd_input_check(struct sd_req *r, const struct sd_field *fields, enum MHD_Result *ret);
+/* A string field of the body, or NULL. */
+const char *sd_input_str(struct sd_req *r, const char *name);
+/* True when the body has the field (even as null). */
+int sd_input_has(struct sd_req *r, const char *name);
+
+/* audit.c */
+/* One audit row; strings are borrowed. */
+struct sd_audit_row {
+	long long ar_id;
+	long long ar_at_us; /* UTC microseconds */
+	int ar_tenant;      /* 0: about no one tenant */
+	long long ar_actor_id;
+	const char *ar_actor; /* "BEN/lisa.nord", "token:7", "anonymous", "sdeskctl" */
+	const char *ar_action;
+	const char *ar_object;
+	const char *ar_address;
+	const char *ar_request_id;
+	const char *ar_details; /* compact JSON, hashed byte for byte */
+	const char *ar_prev_hash;
+};
+
+/* The row's chain hash (hex) over its fields and ar_prev_hash. */
+void sd_audit_hash(const struct sd_audit_row *row, char out[65]);
+/* Appends row (id, time and hashes filled in) inside the caller's transaction. */
+int sd_audit_append(struct sd_dbc *c, const struct sd_audit_row *row);
+/* Appends an event of request r: actor, address and request id from r. */
+int sd_audit_req(struct sd_dbc *c, struct sd_req *r, int tenant, const char *action,
+	const char *object, json_t *details);
+/*
+ * Walks the whole chain as the owner; 0 when intact, 1 with *bad_id the
+ * first row whose link fails, -1 on a database error.
+ */
+int sd_audit_verify(PGconn *pg, long long *rows, long long *bad_id, char *err, size_t errlen);
+
+/* password.c */
+#define SD_PASSWORD_HASH_LEN 128
+/* Argon2id hash (libsodium crypto_pwhash_str) into out.  Blocking: call
+ * from a worker.  0 or -1. */
+int sd_password_hash(const char *pw, char out[SD_PASSWORD_HASH_LEN]);
+/* Constant-time check of pw against hash; 0 when it matches.  Blocking. */
+int sd_password_verify(const char *hash, const char *pw);
+/* Where the common-password list is (set once at start-up). */
+void sd_password_list_path(const char *path);
+/* Spends the same time as a real verify, for unknown users.  Blocking. */
+void sd_password_verify_dummy(const char *pw);
+/*
+ * Checks a new password: length 12..1024, not built on the login or name,
+ * not a common or dictionary password (cracklib).  0, or -1 with a Swedish
+ * or English reason in why.
+ */
+int sd_password_policy(
+	const char *pw, const char *login, const char *name, int en, char *why, size_t whylen);
+
+/* worker.c */
+struct sd_workers;
+/* Starts n threads for blocking jobs; NULL on failure. */
+struct sd_workers *sd_workers_new(unsigned n);
+/* Queues fn(arg); -1 when stopping or out of memory. */
+int sd_workers_submit(struct sd_workers *wk, void (*fn)(void *arg), void *arg);
+/* Runs what is queued, then joins and frees the threads. */
+void sd_workers_free(struct sd_workers *wk);
+
+/* authz.c */
+enum sd_auth_kind { SD_AUTH_SESSION = 1, SD_AUTH_TOKEN = 2 };
+enum sd_mfa_state { SD_MFA_OK = 0, SD_MFA_ENROL = 1, SD_MFA_CHALLENGE = 2 };
+
+struct sd_grant {
+	char g_role[16];
+	int g_tenant; /* 0: every tenant */
+	char g_team[24];
+	long long g_cost_centre; /* 0: none */
+};
+
+/* Who is asking: built per request from a session or an API token. */
+struct sd_auth {
+	int au_kind;          /* enum sd_auth_kind */
+	long long au_person;  /* the person (for a token: who created it) */
+	long long au_session; /* session id, or token id */
+	int au_tenant;        /* home tenant; for a token, its tenant */
+	char au_tenant_code[8];
+	char au_login[136];
+	char au_name[208];
+	char au_person_kind[16]; /* employee, external, privileged */
+	int au_mfa;              /* enum sd_mfa_state */
+	char au_csrf[64];
+	struct sd_grant *au_grants;
+	size_t au_ngrants;
+	char **au_token_perms;
+	size_t au_ntoken_perms;
+	int *au_visible; /* tenants this person may see */
+	size_t au_nvisible;
+	char *au_scope_tenants; /* "{1,2}" for the RLS settings */
+	char *au_scope_perms;   /* "perm,perm:3" for the RLS settings */
+};
+
+/* Frees an sd_auth and everything it points to. */
+void sd_auth_free(struct sd_auth *a);
+/* True when a holds perm in tenant (0: in any tenant). */
+int sd_auth_can(const struct sd_auth *a, const char *perm, int tenant);
+/* True when tenant is among those a may see. */
+int sd_auth_sees_tenant(const struct sd_auth *a, int tenant);
+/* True when a holds role in tenant (0: anywhere). */
+int sd_auth_has_role(const struct sd_auth *a, const char *role, int tenant);
+/* True when a may grant role in tenant (admins anything, IT contacts local roles). */
+int sd_auth_may_grant(const struct sd_auth *a, const char *role, int tenant);
+/* Fills au_scope_tenants and au_scope_perms from grants and visibility. */
+int sd_auth_build_scope(struct sd_auth *a);
+/* The transaction scope of a (pointers into a). */
+void sd_auth_scope(const struct sd_auth *a, struct sd_scope *scope);
+/* True when any grant's role requires MFA (mfa_roles NULL/empty: staff roles). */
+int sd_auth_needs_mfa(const struct sd_grant *grants, size_t n, char *const *mfa_roles);
+/* Parses the grants JSON of sdesk_session_lookup; *out is malloc'd. */
+int sd_grants_from_json(const char *text, struct sd_grant **out, size_t *n);
+/* True for a known role name. */
+int sd_role_valid(const char *role);
+/* True for roles the default MFA policy treats as staff. */
+int sd_role_is_staff(const char *role);
+
+/* tenants.c */
+struct sd_tenant {
+	int t_id;
+	char t_code[8];
+	char t_name[128];
+	int t_host;
+};
+struct sd_tenants;
+/* An empty cache; sd_tenants_reload fills it. */
+struct sd_tenants *sd_tenants_new(void);
+/* Frees the cache. */
+void sd_tenants_free(struct sd_tenants *ts);
+/* Reads every tenant from the database into the cache. */
+int sd_tenants_reload(struct sd_app *app);
+/* Copies the tenant with id (code NULL) or code into out; -1 when none. */
+int sd_tenant_get(struct sd_app *app, int id, const char *code, struct sd_tenant *out);
+/* The code of tenant id into buf ("*" for 0, "?" when unknown); returns buf. */
+const char *sd_tenant_code(struct sd_app *app, int id, char buf[8]);
+/* Fills ids with every tenant id; returns how many. */
+size_t sd_tenants_all_ids(struct sd_app *app, int *ids, size_t max);
+
+/* auth.c */
+#define SD_SESSION_COOKIE "sdesk_session"
+/* A new random token (prefix + 43 base64url characters) and its hash. */
+int sd_token_new(const char *prefix, char *out, size_t outlen, char hash[65]);
+/* The hex hash under which a token is stored. */
+void sd_token_hash(const char *token, char out[65]);
+/*
+ * Identifies the caller of a protected route and checks MFA, CSRF and the
+ * route's permission; MHD_YES with r->rq_auth set, or the error replied.
+ */
+enum MHD_Result sd_auth_check(struct sd_req *r, const struct sd_route *rt);
+/* Builds an sd_auth from a sdesk_session_lookup row; *out is the caller's. */
+int sd_auth_from_row(PGresult *res, int row, struct sd_auth **out);
+/* Looks a session up by its token hash (as a request would). */
+int sd_auth_session_by_hash(struct sd_db *db, const char *hash, struct sd_auth **out);
+/* Adds the session cookie to the reply (HttpOnly, SameSite=Strict, Secure over TLS). */
+void sd_auth_set_cookie(struct sd_req *r, const char *token);
+/* Adds an expired session cookie to the reply. */
+void sd_auth_clear_cookie(struct sd_req *r);
 
 /* util.c */
 /* Random bytes as lowercase hex into out (2*n+1 bytes). */
@@ -350,6 +582,25 @@ char *sd_path_join(const char *a, const char *b);
 /* Formats the current UTC time as RFC 3339 with milliseconds. */
 void sd_now_rfc3339(char *buf, size_t len);
 
+/* ctl_people.c (sdeskctl only) */
+/* The server key's path: [auth] key_file or state_dir/sdesk.key; malloc'd. */
+char *sd_ctl_key_path(const struct sd_conf *conf);
+int sd_ctl_keygen(struct sd_conf *conf, int argc, char **argv);
+int sd_ctl_local_account(struct sd_conf *conf, int argc, char **argv);
+int sd_ctl_unlock(struct sd_conf *conf, int argc, char **argv);
+int sd_ctl_audit(struct sd_conf *conf, int argc, char **argv);
+
+/* api/session.c */
+/* The JSON a client sees of its session (person, roles, tenants, MFA, CSRF token). */
+json_t *sd_session_json(struct sd_app *app, const struct sd_auth *a);
+enum MHD_Result sd_api_session_create(struct sd_req *r);
+enum MHD_Result sd_api_session_get(struct sd_req *r);
+enum MHD_Result sd_api_session_delete(struct sd_req *r);
+/* api/mfa.c */
+enum MHD_Result sd_api_mfa_verify(struct sd_req *r);
+enum MHD_Result sd_api_mfa_enrol(struct sd_req *r);
+enum MHD_Result sd_api_mfa_enrol_confirm(struct sd_req *r);
+
 /* api/healthz.c */
 enum MHD_Result sd_api_healthz(struct sd_req *r);
 /* api/metrics.c */
@@ -358,14 +609,85 @@ enum MHD_Result sd_api_metrics(struct sd_req *r);
 enum MHD_Result sd_api_tenants_list(struct sd_req *r);
 enum MHD_Result sd_api_tenant_get(struct sd_req *r);
 
+/* db/login.c */
+/* One login attempt, from the request through the worker and back. */
+struct sd_login {
+	int lg_tenant;
+	char lg_tenant_code[8];
+	char lg_login[136];
+	char *lg_password; /* wiped and freed with the attempt */
+	const char *lg_addr;
+	long long lg_person; /* 0: no such person (yet) */
+	char lg_kind[16];
+	char lg_source[16];
+	char lg_hash[SD_PASSWORD_HASH_LEN];
+	int lg_active;
+	int lg_expired;
+	int lg_enrolled;
+	int lg_locked; /* the account is locked */
+	int lg_wait;   /* seconds before another try is allowed */
+	int lg_result; /* enum sdesk_identity_status of the check */
+	char lg_error[256];
+	struct sdesk_identity_result *lg_dir; /* what the directory said, when it did */
+	char lg_token[64];                    /* the new session's token */
+	char lg_token_hash[65];
+};
+/* Account and address throttle keys of an attempt. */
+void sd_login_keys(const struct sd_login *lg, char *acct, size_t alen, char *addr, size_t dlen);
+/* Reads the throttle state and the person (if any) into lg. */
+int sd_db_login_prepare(struct sd_db *db, struct sd_login *lg);
+/* Counts a failed attempt (delays, lock) and audits it. */
+int sd_db_login_failed(
+	struct sd_db *db, struct sd_req *r, struct sd_login *lg, const char *reason);
+/* Audits an attempt that was refused before any check (throttled, directory down). */
+int sd_db_login_note(struct sd_db *db, struct sd_req *r, struct sd_login *lg,
+	const char *action, const char *reason);
+/*
+ * After a good password: refreshes a directory user and its roles, opens a
+ * session (token in lg), clears the throttle, audits.  SD_DB_NOTFOUND when
+ * the person is inactive or expired.
+ */
+int sd_db_login_succeeded(
+	struct sd_db *db, struct sd_req *r, struct sd_login *lg, const char *method);
+
+/* db/mfa.c */
+/* A person's MFA state as stored; secrets still sealed. */
+struct sd_mfa_row {
+	unsigned char *mr_secret; /* sealed, or NULL */
+	size_t mr_secret_len;
+	unsigned char *mr_pending; /* sealed secret awaiting its first code, or NULL */
+	size_t mr_pending_len;
+	int mr_enrolled;
+	long long mr_last_counter; /* the last TOTP step accepted */
+	char mr_login[132];
+	char mr_email[256];
+};
+/* Reads and locks (FOR UPDATE) a person's MFA row. */
+int sd_db_mfa_read(struct sd_dbc *c, long long person, struct sd_mfa_row *out);
+/* Frees what sd_db_mfa_read allocated. */
+void sd_db_mfa_row_free(struct sd_mfa_row *row);
+/* Stores a sealed secret awaiting confirmation. */
+int sd_db_mfa_set_pending(
+	struct sd_dbc *c, long long person, const unsigned char *sealed, size_t len);
+/* Makes the pending secret the secret, with fresh recovery code hashes. */
+int sd_db_mfa_enrolled(struct sd_dbc *c, long long person, long long counter,
+	unsigned char hashes[][32], size_t n);
+/* Remembers the last accepted TOTP step (no code is accepted twice). */
+int sd_db_mfa_counter(struct sd_dbc *c, long long person, long long counter);
+/* Uses up a recovery code; SD_DB_NOTFOUND when no unused one matches. */
+int sd_db_mfa_recovery_use(
+	struct sd_dbc *c, long long person, const unsigned char hash[32], int *left);
+/* Gives a session a new token hash and MFA state (rotation at privilege change). */
+int sd_db_session_rotate(
+	struct sd_dbc *c, long long session, const char *hash, const char *mfa);
+
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */
 int sd_db_tenants_list(struct sd_db *db, const struct sd_scope *scope, json_t **out);
 /*
- * Fills *out with one tenant (by code) with its departments and cost
- * centres, read under a scope of that tenant alone.  SD_DB_NOTFOUND when no
- * such tenant.
+ * Fills *out with tenant id and its departments and cost centres as scope
+ * sees them; SD_DB_NOTFOUND when no such tenant.
  */
-int sd_db_tenant_get(struct sd_db *db, const char *code, json_t **out);
+int sd_db_tenant_get(struct sd_db *db, const struct sd_scope *scope, int id, json_t **out);
 
 #endif

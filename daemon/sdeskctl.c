@@ -184,12 +184,17 @@ cmd_check_config(struct sd_conf *conf, int argc, char **argv)
 
 /* Sorted by name. */
 static const struct ctl_cmd ctl_cmds[] = {
+	{"audit", sd_ctl_audit, "audit verify: check the audit trail's hash chain", 1},
 	{"check-config", cmd_check_config, "check the configuration file", 1},
 	{"demo", cmd_demo, "demo load: load the demo municipalities (idempotent)", 1},
 	{"errors", cmd_errors, "list the API error codes", 0},
+	{"keygen", sd_ctl_keygen, "create the server key (kept if it exists)", 1},
+	{"local-account", sd_ctl_local_account,
+		"TENANT LOGIN --name N ...: create a local account (password on stdin)", 1},
 	{"migrate", cmd_migrate, "apply database migrations (needs owner_dsn)", 1},
 	{"routes", cmd_routes, "list the HTTP routes", 0},
 	{"status", cmd_status, "show the database schema version", 1},
+	{"unlock", sd_ctl_unlock, "TENANT LOGIN: lift a login lock", 1},
 };
 
 static void
@@ -254,6 +259,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sd_log_set_level(conf->sc_log_level);
+	sd_password_list_path(conf->sc_auth_password_list);
 	rc = ctl_cmds[i].cc_run(conf, argc, argv);
 	sd_conf_free(conf);
 	return rc;

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "mfa.h"
 #include "sdesk.h"
 
 static void
@@ -84,6 +85,27 @@ wait_for_signal(void)
 	}
 }
 
+/* The server key seals MFA secrets; without it no staff can log in. */
+static int
+start_key(struct sd_app *app)
+{
+	const struct sd_conf *conf = app->ap_conf;
+	char err[512], *path;
+
+	path = conf->sc_auth_key_file ? strdup(conf->sc_auth_key_file)
+				      : sd_path_join(conf->sc_state_dir, "sdesk.key");
+	if (path == NULL)
+		return -1;
+	if (sd_mfa_key_load(path, app->ap_key, err, sizeof(err)) < 0) {
+		sd_log(SD_LOG_ERROR, "main", "%s; create it with `sdeskctl keygen`", err);
+		free(path);
+		return -1;
+	}
+	free(path);
+	app->ap_have_key = 1;
+	return 0;
+}
+
 static int
 run(struct sd_app *app)
 {
@@ -92,8 +114,15 @@ run(struct sd_app *app)
 	size_t nroutes;
 	int sig;
 
-	if (start_database(app) < 0)
+	if (start_database(app) < 0 || start_key(app) < 0)
 		return 1;
+	if ((app->ap_tenants = sd_tenants_new()) == NULL ||
+		(app->ap_workers = sd_workers_new(conf->sc_auth_workers)) == NULL) {
+		sd_log(SD_LOG_ERROR, "main", "out of memory");
+		return 1;
+	}
+	if (sd_tenants_reload(app) != SD_DB_OK)
+		sd_log(SD_LOG_WARN, "main", "could not read the tenants yet");
 	if ((app->ap_plugins = sd_plugins_load(conf, err, sizeof(err))) == NULL) {
 		sd_log(SD_LOG_ERROR, "main", "%s", err);
 		return 1;
@@ -164,6 +193,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sd_log_set_level(app.ap_conf->sc_log_level);
+	sd_password_list_path(app.ap_conf->sc_auth_password_list);
 	if (check_only) {
 		printf("configuration %s is valid\n", app.ap_conf->sc_path);
 		sd_conf_free(app.ap_conf);
@@ -180,7 +210,11 @@ main(int argc, char **argv)
 
 	rc = run(&app);
 
+	/* Deferred jobs finished while draining; now the threads can go. */
+	sd_workers_free(app.ap_workers);
 	sd_plugins_free(app.ap_plugins);
+	sd_tenants_free(app.ap_tenants);
+	sodium_memzero(app.ap_key, sizeof(app.ap_key));
 	sd_metrics_free(app.ap_metrics);
 	sd_db_free(app.ap_db);
 	sd_conf_free(app.ap_conf);

@@ -12,6 +12,10 @@ pgdata=$var/pg/data
 pgsock=$var/pg/run
 conf=$var/sdesk.conf
 port=${SDESK_PORT:-8080}
+ldapdir=$var/ldap
+ldapport=${SDESK_LDAP_PORT:-10389}
+confversion="; make-run configuration v2"
+breakglass_pw='Fyrtorn-Lingon-Kompass-47'
 
 say() { printf 'make run: %s\n' "$*"; }
 as_pg() { sh "$top/packaging/pgctl.sh" "$pgdata" "$@"; }
@@ -47,9 +51,37 @@ if [ -z "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname = 'sdesk_app'")" ]; 
 		-c "CREATE DATABASE sdesk OWNER sdesk_owner"
 fi
 
+say "starting the demo directory (slapd on ldap://127.0.0.1:$ldapport/)"
+sh "$top/packaging/slapd-demo.sh" start "$ldapdir" "$ldapport" >/dev/null || {
+	stop_pg
+	exit 1
+}
+stop_ldap() {
+	sh "$top/packaging/slapd-demo.sh" stop "$ldapdir" >/dev/null 2>&1 || true
+}
+umask 077
+printf 'sdesk-bind-demo\n' >"$var/state/ldap-bind.pw"
+umask 022
+
+# One directory realm per municipality, all served by the demo slapd.
+ldap_realm() {
+	printf '%s.uri = ldap://127.0.0.1:%s\n' "$1" "$ldapport"
+	printf '%s.bind_dn = cn=sdesk,ou=system,%s\n' "$1" "$2"
+	printf '%s.bind_password_file = %s\n' "$1" "$var/state/ldap-bind.pw"
+	printf '%s.base = %s\n' "$1" "$3"
+	printf '%s.user_filter = (&(objectClass=inetOrgPerson)(uid=%%s)(!(employeeType=disabled)))\n' "$1"
+	printf '%s.group_base = ou=groups,%s\n' "$1" "$2"
+}
+
+if [ -f "$conf" ] && ! grep -qF "$confversion" "$conf"; then
+	say "keeping your old $conf as $conf.old and writing a new one"
+	mv "$conf" "$conf.old"
+fi
 if [ ! -f "$conf" ]; then
 	say "writing $conf"
-	cat >"$conf" <<CONF
+	{
+	cat <<CONF
+$confversion
 ; Written by make run for the demo appliance; see packaging/sdesk.conf.example.
 [http]
 address = 127.0.0.1
@@ -66,11 +98,31 @@ state_dir = $var/state
 
 [log]
 level = info
+
+[plugins]
+load = ldap
+
+[plugin.ldap]
+kind = identity
+realms = AMA, BEN, MEL, FAR
 CONF
+	ldap_realm AMA dc=amal,dc=se dc=amal,dc=se
+	ldap_realm BEN dc=bengtsfors,dc=se ou=people,dc=bengtsfors,dc=se
+	ldap_realm MEL dc=mellerud,dc=se ou=people,dc=mellerud,dc=se
+	ldap_realm FAR dc=fargelanda,dc=se ou=people,dc=fargelanda,dc=se
+	} >"$conf"
 fi
 
-"$top/sdeskctl" -c "$conf" migrate || { stop_pg; exit 1; }
-"$top/sdeskctl" -c "$conf" demo load || { stop_pg; exit 1; }
+fail() {
+	stop_ldap
+	stop_pg
+	exit 1
+}
+"$top/sdeskctl" -c "$conf" migrate || fail
+"$top/sdeskctl" -c "$conf" demo load || fail
+"$top/sdeskctl" -c "$conf" keygen >/dev/null || fail
+printf '%s\n' "$breakglass_pw" | "$top/sdeskctl" -c "$conf" local-account AMA adm-nodkonto \
+	--name "Nödkonto (lokal administratör)" --kind privileged --role 'admin:*' >/dev/null || fail
 
 pid=
 cleanup() {
@@ -79,7 +131,8 @@ cleanup() {
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	fi
-	say "stopping PostgreSQL"
+	say "stopping slapd and PostgreSQL"
+	stop_ldap
 	stop_pg
 	say "stopped; the data stays in $var"
 }
@@ -96,5 +149,28 @@ until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
 	fi
 	sleep 0.1
 done
+cat <<LOGINS
+
+  Demo logins (kommun / användare / lösenord), through each municipality's
+  directory; staff and administrators are asked to set up two-step
+  verification (any TOTP app, e.g. Microsoft or Google Authenticator):
+
+    BEN  lisa.nord        Dalsland-2026   employee (Bengtsfors)
+    BEN  anders.by        Dalsland-2026   manager with ordering rights
+    BEN  ingrid.kvist     Dalsland-2026   Bengtsfors' IT contact
+    MEL  karl.ostlund     Dalsland-2026   employee (Mellerud)
+    FAR  elin.frisk       Dalsland-2026   employee (Färgelanda home care)
+    FAR  goran.hed        Dalsland-2026   manager (Färgelanda)
+    AMA  sara.ek          Dalsland-2026   first-line technician
+    AMA  lena.dahl        Dalsland-2026   second line, identity team
+    AMA  karin.wall       Dalsland-2026   team lead
+    AMA  maria.falk       Dalsland-2026   digitalisation chief
+    AMA  johan.lund       Dalsland-2026   finance
+    AMA  adm-jonas.berg   Dalsland-2026   administrator (privileged identity)
+    AMA  adm-nodkonto     $breakglass_pw   local break-glass administrator
+
+  More in packaging/demo/ldap/README.md.
+
+LOGINS
 say "sdesk is running: open http://127.0.0.1:$port/ (Ctrl-C stops everything)"
 wait "$pid" || true

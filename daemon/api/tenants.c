@@ -1,9 +1,9 @@
 /*
  * api/tenants.c: GET /api/v1/tenants and GET /api/v1/tenants/{code}.
  *
- * The four municipalities and their departments and cost centres are the
- * public frame of reference (the login page lists them), so these are
- * readable without a session; everything a tenant owns beyond this is not.
+ * The names of the four municipalities are public (the login page lists
+ * them); a tenant's departments and cost centres are for its own people and
+ * for the host's staff.
  */
 #include "sdesk.h"
 
@@ -25,13 +25,21 @@ sd_api_tenants_list(struct sd_req *r)
 enum MHD_Result
 sd_api_tenant_get(struct sd_req *r)
 {
-	json_t *t = NULL;
+	struct sd_tenant t;
+	struct sd_scope sc;
+	json_t *out = NULL;
 	int rc;
 
-	rc = sd_db_tenant_get(r->rq_app->ap_db, r->rq_params[0], &t);
+	/* Another tenant's data is not there at all: 404, never 403. */
+	if (sd_tenant_get(r->rq_app, 0, r->rq_params[0], &t) < 0 ||
+		!sd_auth_can(r->rq_auth, "tenant.read", t.t_id) ||
+		!sd_auth_sees_tenant(r->rq_auth, t.t_id))
+		return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
+	sd_auth_scope(r->rq_auth, &sc);
+	rc = sd_db_tenant_get(r->rq_app->ap_db, &sc, t.t_id, &out);
 	if (rc == SD_DB_NOTFOUND)
 		return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
 	if (rc != SD_DB_OK)
 		return sd_reply_db_error(r, rc);
-	return sd_reply_json(r, 200, t);
+	return sd_reply_json(r, 200, out);
 }

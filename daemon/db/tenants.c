@@ -52,8 +52,8 @@ sd_db_tenants_list(struct sd_db *db, const struct sd_scope *scope, json_t **out)
 }
 
 struct tenant_get {
-	const char *tg_code;
-	char tg_id[16];
+	int tg_id;
+	char tg_idbuf[16];
 	json_t *tg_out;
 };
 
@@ -84,7 +84,7 @@ tenant_add_units(struct sd_dbc *c, const char *id, json_t *t)
 }
 
 static int
-tenant_find_run(struct sd_dbc *c, void *arg)
+tenant_get_run(struct sd_dbc *c, void *arg)
 {
 	struct tenant_get *tg = arg;
 	PGresult *res;
@@ -96,43 +96,29 @@ tenant_find_run(struct sd_dbc *c, void *arg)
 		return rc;
 	}
 	for (i = 0; i < PQntuples(res); i++)
-		if (strcmp(PQgetvalue(res, i, 1), tg->tg_code) == 0)
+		if (atoi(PQgetvalue(res, i, 0)) == tg->tg_id)
 			break;
 	if (i == PQntuples(res)) {
 		PQclear(res);
 		return SD_DB_NOTFOUND;
 	}
 	tg->tg_out = tenant_row(res, i);
-	snprintf(tg->tg_id, sizeof(tg->tg_id), "%s", PQgetvalue(res, i, 0));
 	PQclear(res);
-	return tg->tg_out ? SD_DB_OK : SD_DB_FAIL;
-}
-
-static int
-tenant_units_run(struct sd_dbc *c, void *arg)
-{
-	struct tenant_get *tg = arg;
-
-	return tenant_add_units(c, tg->tg_id, tg->tg_out);
+	if (tg->tg_out == NULL)
+		return SD_DB_FAIL;
+	snprintf(tg->tg_idbuf, sizeof(tg->tg_idbuf), "%d", tg->tg_id);
+	return tenant_add_units(c, tg->tg_idbuf, tg->tg_out);
 }
 
 int
-sd_db_tenant_get(struct sd_db *db, const char *code, json_t **out)
+sd_db_tenant_get(struct sd_db *db, const struct sd_scope *scope, int id, json_t **out)
 {
 	struct tenant_get tg;
-	struct sd_scope scope = {0, NULL, ""};
-	char tenants[32];
 	int rc;
 
 	memset(&tg, 0, sizeof(tg));
-	tg.tg_code = code;
-	rc = sd_db_txn(db, &scope, SD_ISO_READ_COMMITTED, tenant_find_run, &tg);
-	if (rc == SD_DB_OK) {
-		/* Read the units under row-level security scoped to this tenant. */
-		snprintf(tenants, sizeof(tenants), "{%s}", tg.tg_id);
-		scope.sp_tenants = tenants;
-		rc = sd_db_txn(db, &scope, SD_ISO_READ_COMMITTED, tenant_units_run, &tg);
-	}
+	tg.tg_id = id;
+	rc = sd_db_txn(db, scope, SD_ISO_READ_COMMITTED, tenant_get_run, &tg);
 	if (rc != SD_DB_OK) {
 		json_decref(tg.tg_out);
 		return rc;

@@ -22,7 +22,8 @@ sub error_shape {
 }
 
 error_shape(http(GET => $d->url('/no/such/thing')), 404, 'not_found', 'unknown path');
-error_shape(http(GET => $d->url('/api/v1/tenants/XYZ')), 404, 'not_found', 'unknown tenant');
+error_shape(http(GET => $d->url('/api/v1/tenants/XYZ')), 401, 'unauthenticated',
+	'protected path without a session');
 error_shape(http(GET => $d->url('/api/v1/tenants/')), 404, 'not_found', 'trailing slash');
 
 my $r = http(DELETE => $d->url('/healthz'));

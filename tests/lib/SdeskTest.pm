@@ -15,7 +15,8 @@ use Time::HiRes qw(sleep time);
 use Test::More;
 
 our @EXPORT = qw(pg_start daemon_start http json_body top obj slurp wait_for
-	sdeskctl write_conf read_response have_prog);
+	sdeskctl write_conf read_response have_prog local_account login_as cookie_of
+	totp_now);
 
 my $TOP = $ENV{SDESK_TOP} || do {
 	my $d = __FILE__;
@@ -237,6 +238,10 @@ sub daemon_start {
 	}
 	my $conf = "$dir/sdesk.conf";
 	write_conf($conf, $sec);
+	{
+		my ($rc, $out) = sdeskctl($conf, 'keygen');
+		die "keygen: $out" if $rc;
+	}
 	if ($opts{demo}) {
 		my ($rc, $out) = sdeskctl($conf, 'migrate');
 		die "migrate: $out" if $rc;
@@ -313,6 +318,47 @@ sub read_response {
 		last unless $n;
 	}
 	return "$head\r\n\r\n$body";
+}
+
+# local_account($conf, $tenant, $login, $password, @args): sdeskctl local-account.
+sub local_account {
+	my ($conf, $tenant, $login, $password, @args) = @_;
+	my $cmd = join(' ', map { quotemeta } "$TOP/sdeskctl", '-c', $conf, 'local-account', $tenant,
+		$login, @args);
+	my $out = `printf '%s\n' \Q$password\E | $cmd 2>&1`;
+	return ($? >> 8, $out);
+}
+
+# The session cookie a response set ("sdesk_session=..."), or undef.
+sub cookie_of {
+	my ($res) = @_;
+	my $h = $res->{headers}{'set-cookie'} // '';
+	for my $c (ref $h ? @$h : ($h)) {
+		return $1 if $c =~ /^(sdesk_session=[^;]+)/;
+	}
+	return;
+}
+
+# login_as($daemon, $tenant, $login, $password): POST /api/v1/session.
+# Returns (response, headers for later requests: cookie and CSRF token).
+sub login_as {
+	my ($d, $tenant, $login, $password) = @_;
+	my $r = http(POST => $d->url('/api/v1/session'),
+		body => { tenant => $tenant, login => $login, password => $password });
+	my $cookie = cookie_of($r);
+	my %h;
+	$h{cookie} = $cookie if $cookie;
+	$h{'x-csrf-token'} = $r->{json}{csrf_token} if $r->{json} && $r->{json}{csrf_token};
+	return ($r, \%h);
+}
+
+# The TOTP code for a base32 secret at time now + offset (Debian's oathtool).
+sub totp_now {
+	my ($secret, $offset) = @_;
+	my $t = time() + ($offset // 0);
+	my $code = `oathtool --totp -b -N \@@{[int $t]} $secret`;
+	chomp $code;
+	return $code;
 }
 
 END {
