@@ -278,6 +278,40 @@ sub daemon_start {
 my $JSON = JSON::PP->new->utf8->canonical;
 sub json_body { $JSON }
 
+# Every response the tests receive is checked against daemon/openapi.yaml
+# by tests/node/openapi-validate.js (one process per test file).
+my ($vpid, $vin, $vout);
+sub validator {
+	return if defined $vpid;
+	$vpid = 0;
+	return if ($ENV{SDESK_OPENAPI_VALIDATE} // '1') eq '0';
+	my $js = "$TOP/tests/node/openapi-validate.js";
+	if (!-d "$TOP/tests/node/node_modules/ajv" || !have_prog('node')) {
+		Test::More::fail('OpenAPI validator available (run make check, which installs it)')
+			if $ENV{SDESK_REQUIRE_OPENAPI};
+		return;
+	}
+	require IPC::Open2;
+	$vpid = IPC::Open2::open2($vout, $vin, 'node', $js);
+	push @cleanup, sub { close($vin); waitpid($vpid, 0) if $vpid };
+}
+
+sub validate_response {
+	my ($method, $url, $res) = @_;
+	validator();
+	return unless $vpid;
+	my ($path) = $url =~ m{^https?://[^/]+([^?#]*)};
+	my $msg = { method => $method, path => $path // '/', status => $res->{status} + 0,
+		type => $res->{headers}{'content-type'} // '', body => $res->{content} // '' };
+	print $vin JSON::PP->new->canonical->encode($msg), "\n";
+	$vin->flush;
+	my $answer = <$vout> // 'error validator gone';
+	chomp $answer;
+	return if $answer eq 'ok' || $answer =~ /^skip/;
+	Test::More::fail("response matches the OpenAPI document");
+	Test::More::diag($answer);
+}
+
 # http($method, $url, %opts): returns { status, headers, content, json }.
 #   body => ref (sent as JSON) or string; headers => {}
 sub http {
@@ -298,6 +332,8 @@ sub http {
 	if (($res->{headers}{'content-type'} // '') =~ m{^application/json}) {
 		$json = eval { $JSON->decode($res->{content}) };
 	}
+	# HTTP::Tiny reports its own failures (e.g. connection refused) as 599.
+	validate_response($method, $url, $res) unless $res->{status} == 599;
 	return { status => $res->{status}, headers => $res->{headers},
 		content => $res->{content}, json => $json };
 }
