@@ -142,9 +142,13 @@ sd_audit_req(struct sd_dbc *c, struct sd_req *r, int tenant, const char *action,
 	row.ar_object = object;
 	row.ar_address = r->rq_addr;
 	row.ar_request_id = r->rq_id;
-	if (details != NULL &&
-		(text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
-		return SD_DB_FAIL;
+	/* details is stolen, so callers can pass json_pack(...) straight in. */
+	if (details != NULL) {
+		text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(details);
+		if (text == NULL)
+			return SD_DB_FAIL;
+	}
 	row.ar_details = text;
 	rc = sd_audit_append(c, &row);
 	free(text);

@@ -19,19 +19,32 @@ static const struct {
 } role_perms[] = {
 	{"admin",
 		(const char *const[]){"audit.read", "person.admin", "person.read", "role.grant",
-			"tenant.read", "tenant.settings", "token.admin", NULL}},
+			"tenant.read", "tenant.settings", "ticket.admin", "token.admin",
+			"vip.admin", NULL}},
 	{"architect", (const char *const[]){"person.read", "tenant.read", NULL}},
 	{"chief", (const char *const[]){"person.read", "report.read", "tenant.read", NULL}},
-	{"employee", (const char *const[]){"tenant.read", NULL}},
+	{"employee", (const char *const[]){"tenant.read", "ticket.create", NULL}},
 	{"finance", (const char *const[]){"person.read", "report.read", "tenant.read", NULL}},
 	{"it_contact",
 		(const char *const[]){"audit.read", "person.admin", "person.read",
 			"report.read", "role.grant", "tenant.read", "tenant.settings", NULL}},
-	{"manager", (const char *const[]){"person.read", "tenant.read", NULL}},
-	{"specialist", (const char *const[]){"person.read", "tenant.read", NULL}},
-	{"team_lead", (const char *const[]){"person.read", "report.read", "tenant.read", NULL}},
-	{"tech1", (const char *const[]){"person.read", "tenant.read", NULL}},
-	{"tech2", (const char *const[]){"person.read", "tenant.read", NULL}},
+	{"manager", (const char *const[]){"person.read", "tenant.read", "ticket.create", NULL}},
+	{"specialist",
+		(const char *const[]){"person.read", "queue.third_line", "tenant.read",
+			"ticket.create", "ticket.create_for", "ticket.read",
+			"ticket.read_confidential", "ticket.work", NULL}},
+	{"team_lead",
+		(const char *const[]){"person.read", "queue.first_line", "report.read",
+			"tenant.read", "ticket.create", "ticket.create_for", "ticket.read",
+			"ticket.read_confidential", "ticket.read_secret", "ticket.work",
+			"vip.admin", NULL}},
+	{"tech1",
+		(const char *const[]){"person.read", "queue.first_line", "tenant.read",
+			"ticket.create", "ticket.create_for", "ticket.read", "ticket.work",
+			NULL}},
+	{"tech2",
+		(const char *const[]){"person.read", "tenant.read", "ticket.create",
+			"ticket.create_for", "ticket.read", "ticket.work", NULL}},
 };
 
 /* Roles a granter may hand out: local governance for the IT contact. */
@@ -159,6 +172,86 @@ sd_auth_may_grant(const struct sd_auth *a, const char *role, int tenant)
 	return authz_in_list(it_contact_grantable, role);
 }
 
+int
+sd_auth_can_all(const struct sd_auth *a, const char *perm)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && a->au_kind == SD_AUTH_SESSION && i < a->au_ngrants; i++)
+		if (a->au_grants[i].g_tenant == 0 &&
+			authz_in_list(authz_role_perms(a->au_grants[i].g_role), perm))
+			return 1;
+	return 0;
+}
+
+int
+sd_auth_may_grant_all(const struct sd_auth *a, const char *role)
+{
+	size_t i;
+
+	/* sd_auth_may_grant's tenant 0 means "somewhere"; this means "everywhere". */
+	(void)role;
+	for (i = 0; a != NULL && a->au_kind == SD_AUTH_SESSION && i < a->au_ngrants; i++)
+		if (a->au_grants[i].g_tenant == 0 &&
+			strcmp(a->au_grants[i].g_role, "admin") == 0)
+			return 1;
+	return 0;
+}
+
+int
+sd_auth_may_manage(const struct sd_auth *a, int tenant, const char *kind,
+	const struct sd_grant *grants, size_t n)
+{
+	int admin = sd_auth_has_role(a, "admin", tenant);
+	size_t i;
+
+	if (!sd_auth_can(a, "person.admin", tenant))
+		return 0;
+	/* An IT contact governs their own municipality only. */
+	if (!admin && (a->au_kind != SD_AUTH_SESSION || a->au_tenant != tenant))
+		return 0;
+	if (strcmp(kind, "privileged") == 0 && !admin)
+		return 0;
+	/* Taking over an account must not give more than one could grant. */
+	for (i = 0; i < n; i++)
+		if (grants[i].g_tenant == 0
+				? !sd_auth_may_grant_all(a, grants[i].g_role)
+				: !sd_auth_may_grant(a, grants[i].g_role, grants[i].g_tenant))
+			return 0;
+	return 1;
+}
+
+int
+sd_perm_known(const char *perm)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(role_perms) / sizeof(role_perms[0]); i++)
+		if (authz_in_list(role_perms[i].rp_perms, perm))
+			return 1;
+	return 0;
+}
+
+char *
+sd_auth_tenants_with(const struct sd_auth *a, const char *perm, int only)
+{
+	char *s = malloc(a->au_nvisible * 12 + 3);
+	size_t i, off = 0;
+
+	if (s == NULL)
+		return NULL;
+	s[off++] = '{';
+	for (i = 0; i < a->au_nvisible; i++) {
+		int t = a->au_visible[i];
+
+		if ((only == 0 || t == only) && sd_auth_can(a, perm, t))
+			off += (size_t)sprintf(s + off, "%s%d", off > 1 ? "," : "", t);
+	}
+	s[off++] = '}';
+	s[off] = '\0';
+	return s;
+}
+
 /* Appends s to a growing comma-separated list unless already there. */
 static int
 authz_list_add(char **list, size_t *len, size_t *cap, const char *s)
@@ -218,6 +311,12 @@ sd_auth_build_scope(struct sd_auth *a)
 			else
 				snprintf(buf, sizeof(buf), "%s:%d", *p,
 					a->au_grants[i].g_tenant);
+			if (authz_list_add(&a->au_scope_perms, &len, &cap, buf) < 0)
+				return -1;
+		}
+		/* A second-line technician works the team's own queue. */
+		if (a->au_grants[i].g_team[0] != '\0') {
+			snprintf(buf, sizeof(buf), "queue.%s", a->au_grants[i].g_team);
 			if (authz_list_add(&a->au_scope_perms, &len, &cap, buf) < 0)
 				return -1;
 		}

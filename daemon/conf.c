@@ -74,6 +74,9 @@ static const struct conf_key conf_keys[] = {
 	{"paths", "state_dir", CT_STR, OFF(sc_state_dir), 0, 0},
 	{"paths", "webroot", CT_STR, OFF(sc_webroot), 0, 0},
 	{"plugins", "load", CT_LIST, OFF(sc_plugins), 0, 0},
+	{"tickets", "attachment_max", CT_SIZE, OFF(sc_tickets_attachment_max), 1024,
+		1ULL << 30},
+	{"tickets", "reopen_days", CT_UINT, OFF(sc_tickets_reopen_days), 0, 365},
 };
 
 struct conf_parse {
@@ -327,6 +330,8 @@ sd_conf_new_defaults(void)
 	c->sc_auth_session_idle = 1800;
 	c->sc_auth_session_max = 43200;
 	c->sc_auth_workers = 4;
+	c->sc_tickets_attachment_max = 10 * 1024 * 1024;
+	c->sc_tickets_reopen_days = 10;
 	if (c->sc_http_address == NULL || c->sc_db_dsn == NULL || c->sc_plugin_dir == NULL ||
 		c->sc_webroot == NULL || c->sc_state_dir == NULL || c->sc_plugins == NULL ||
 		c->sc_auth_mfa_roles == NULL || c->sc_auth_cookie_secure == NULL ||

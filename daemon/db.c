@@ -24,8 +24,14 @@ struct sd_dbc {
 	const struct sd_stmt **dc_prepared; /* statements prepared on dc_pg */
 	size_t dc_nprepared;
 	size_t dc_capprepared;
-	int dc_broken;         /* the server went away: reconnect before reuse */
-	int dc_fresh;          /* connected during this acquire */
+	int dc_broken;        /* the server went away: reconnect before reuse */
+	int dc_fresh;         /* connected during this acquire */
+	int dc_begin_pending; /* BEGIN and scope go out with the next statement */
+	int dc_in_txn;        /* BEGIN has been sent */
+	int dc_stale_fail;    /* the first statement found the server gone */
+	const char *dc_begin_sql;
+	char dc_scope_user[24];
+	const char *dc_scope_vals[3];
 	int dc_ever_connected; /* for counting reconnects */
 	unsigned dc_index;
 };
@@ -286,64 +292,187 @@ dbc_is_prepared(const struct sd_dbc *c, const struct sd_stmt *st)
 	return 0;
 }
 
-static PGresult *
-dbc_prepare(struct sd_dbc *c, const struct sd_stmt *st)
+/* Remembers that st is prepared on c; -1 when out of memory. */
+static int
+dbc_mark_prepared(struct sd_dbc *c, const struct sd_stmt *st)
 {
-	PGresult *res;
-
 	if (c->dc_nprepared == c->dc_capprepared) {
 		size_t cap = c->dc_capprepared ? c->dc_capprepared * 2 : 32;
 		const struct sd_stmt **p;
 
 		p = realloc(c->dc_prepared, cap * sizeof(*p));
 		if (p == NULL)
-			return NULL;
+			return -1;
 		c->dc_prepared = p;
 		c->dc_capprepared = cap;
 	}
+	c->dc_prepared[c->dc_nprepared++] = st;
+	return 0;
+}
+
+static PGresult *
+dbc_prepare(struct sd_dbc *c, const struct sd_stmt *st)
+{
+	PGresult *res;
+
 	res = PQprepare(c->dc_pg, st->st_name, st->st_sql, st->st_nparams, NULL);
 	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
-		c->dc_prepared[c->dc_nprepared++] = st;
 		PQclear(res);
+		(void)dbc_mark_prepared(c, st);
 		return NULL;
 	}
+	return res;
+}
+
+/* What one statement is: a named one, or SQL text with parameters. */
+struct db_call {
+	const struct sd_stmt *dk_st; /* or NULL for dk_sql */
+	const char *dk_sql;
+	int dk_n;
+	const char *const *dk_params;
+	const int *dk_lengths;
+	const int *dk_formats;
+	int dk_rbinary;
+	int dk_commit; /* COMMIT in the same pipeline (one-statement reads) */
+};
+
+static int
+db_send(struct sd_dbc *c, const struct db_call *k)
+{
+	if (k->dk_st != NULL)
+		return PQsendQueryPrepared(c->dc_pg, k->dk_st->st_name, k->dk_st->st_nparams,
+			k->dk_params, k->dk_lengths, k->dk_formats, k->dk_rbinary);
+	return PQsendQueryParams(c->dc_pg, k->dk_sql, k->dk_n, NULL, k->dk_params,
+		k->dk_lengths, k->dk_formats, k->dk_rbinary);
+}
+
+/* Reads one queued query's result (and the NULL after it). */
+static PGresult *
+db_next_result(struct sd_dbc *c)
+{
+	PGresult *res = PQgetResult(c->dc_pg), *extra;
+
+	if (res != NULL)
+		while ((extra = PQgetResult(c->dc_pg)) != NULL)
+			PQclear(extra);
+	return res;
+}
+
+/*
+ * BEGIN, the scope, (PREPARE,) the statement (and COMMIT) in one pipeline:
+ * one round trip.  Returns the statement's result, or the first failure.
+ */
+static PGresult *
+db_pipeline(struct sd_dbc *c, const struct db_call *k)
+{
+	static const char scope_sql[] = "SELECT set_config('sdesk.user_id', $1, true), "
+					"set_config('sdesk.tenants', $2, true), "
+					"set_config('sdesk.perms', $3, true)";
+	PGresult *res, *out = NULL;
+	int i, queued = 0, prep = 0, target;
+
+	c->dc_begin_pending = 0;
+	c->dc_in_txn = 1;
+	if (PQenterPipelineMode(c->dc_pg) != 1)
+		goto broken;
+	queued += PQsendQueryParams(c->dc_pg, c->dc_begin_sql, 0, NULL, NULL, NULL, NULL, 0);
+	queued += PQsendQueryParams(
+		c->dc_pg, scope_sql, 3, NULL, c->dc_scope_vals, NULL, NULL, 0);
+	if (k->dk_st != NULL && !dbc_is_prepared(c, k->dk_st)) {
+		queued += PQsendPrepare(c->dc_pg, k->dk_st->st_name, k->dk_st->st_sql,
+			k->dk_st->st_nparams, NULL);
+		prep = 1;
+	}
+	queued += db_send(c, k);
+	target = queued - 1;
+	if (k->dk_commit)
+		queued += PQsendQueryParams(c->dc_pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	if (queued != 3 + prep + (k->dk_commit != 0) || PQpipelineSync(c->dc_pg) != 1)
+		goto broken;
+	for (i = 0; i < queued; i++) {
+		if ((res = db_next_result(c)) == NULL)
+			goto broken;
+		if (i == target || (out == NULL && sd_db_result_rc(c, res) != SD_DB_OK)) {
+			PQclear(out);
+			out = res;
+		} else {
+			if (prep && i == target - 1 && sd_db_result_rc(c, res) == SD_DB_OK)
+				dbc_mark_prepared(c, k->dk_st);
+			PQclear(res);
+		}
+	}
+	res = PQgetResult(c->dc_pg); /* PGRES_PIPELINE_SYNC */
+	PQclear(res);
+	if (PQexitPipelineMode(c->dc_pg) != 1)
+		goto broken;
+	if (k->dk_commit)
+		c->dc_in_txn = 0;
+	return out;
+broken:
+	/* The server went away (or never came back): start over elsewhere. */
+	PQclear(out);
+	c->dc_broken = 1;
+	c->dc_stale_fail = !c->dc_fresh;
+	c->dc_in_txn = 0;
+	return NULL;
+}
+
+static PGresult *
+db_call(struct sd_dbc *c, const struct db_call *k)
+{
+	PGresult *res;
+
+	if (c->dc_pg == NULL || c->dc_broken)
+		return NULL;
+	if (c->dc_begin_pending)
+		res = db_pipeline(c, k);
+	else if (k->dk_st != NULL) {
+		if (!dbc_is_prepared(c, k->dk_st) && (res = dbc_prepare(c, k->dk_st)) != NULL)
+			return res; /* the failed PREPARE */
+		res = PQexecPrepared(c->dc_pg, k->dk_st->st_name, k->dk_st->st_nparams,
+			k->dk_params, k->dk_lengths, k->dk_formats, k->dk_rbinary);
+	} else if (k->dk_n == 0 && k->dk_lengths == NULL)
+		res = PQexec(c->dc_pg, k->dk_sql);
+	else
+		res = PQexecParams(c->dc_pg, k->dk_sql, k->dk_n, NULL, k->dk_params,
+			k->dk_lengths, k->dk_formats, k->dk_rbinary);
+	if (res != NULL && sd_db_result_rc(c, res) == SD_DB_FAIL)
+		sd_log(SD_LOG_WARN, "db", "%s: %s", k->dk_st ? k->dk_st->st_name : "query",
+			PQresultErrorMessage(res));
 	return res;
 }
 
 PGresult *
 sd_db_exec(struct sd_dbc *c, const struct sd_stmt *st, const char *const *params)
 {
-	PGresult *res;
+	struct db_call k = {st, NULL, 0, params, NULL, NULL, 0, 0};
 
-	if (c->dc_pg == NULL)
-		return NULL;
-	if (!dbc_is_prepared(c, st)) {
-		/* A result here is the failed PREPARE; hand it to the caller. */
-		if ((res = dbc_prepare(c, st)) != NULL) {
-			if (sd_db_result_rc(c, res) == SD_DB_FAIL)
-				sd_log(SD_LOG_ERROR, "db", "prepare %s: %s", st->st_name,
-					PQresultErrorMessage(res));
-			return res;
-		}
-		if (!dbc_is_prepared(c, st))
-			return NULL;
-	}
-	res = PQexecPrepared(c->dc_pg, st->st_name, st->st_nparams, params, NULL, NULL, 0);
-	if (sd_db_result_rc(c, res) == SD_DB_FAIL && sd_log_enabled(SD_LOG_DEBUG))
-		sd_log(SD_LOG_DEBUG, "db", "%s: %s", st->st_name, PQresultErrorMessage(res));
-	return res;
+	return db_call(c, &k);
+}
+
+PGresult *
+sd_db_exec_dynamic(struct sd_dbc *c, const char *sql, int n, const char *const *params)
+{
+	struct db_call k = {NULL, sql, n, params, NULL, NULL, 0, 0};
+
+	return db_call(c, &k);
+}
+
+PGresult *
+sd_db_exec_binary(struct sd_dbc *c, const struct sd_stmt *st, const char *const *params,
+	const int *lengths, const int *formats, int result_binary)
+{
+	struct db_call k = {st, NULL, 0, params, lengths, formats, result_binary, 0};
+
+	return db_call(c, &k);
 }
 
 PGresult *
 sd_db_exec_sql(struct sd_dbc *c, const char *sql)
 {
-	PGresult *res;
+	struct db_call k = {NULL, sql, 0, NULL, NULL, NULL, 0, 0};
 
-	if (c->dc_pg == NULL)
-		return NULL;
-	res = PQexec(c->dc_pg, sql);
-	sd_db_result_rc(c, res);
-	return res;
+	return db_call(c, &k);
 }
 
 /* Only characters that cannot end a quoted SQL literal. */
@@ -356,34 +485,35 @@ db_scope_safe(const char *s, const char *allowed)
 	return 1;
 }
 
-/* BEGIN and the scope settings in one round trip. */
+/*
+ * BEGIN and the scope settings are not sent on their own: they go out in
+ * one libpq pipeline with the transaction's first statement, so a
+ * transaction costs a round trip less (and a one-statement read, one in
+ * all; see sd_db_read).
+ */
 static int
 db_begin(struct sd_dbc *c, const struct sd_scope *scope, enum sd_db_iso iso)
 {
-	static const char *const levels[] = {
-		"READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"};
+	static const char *const levels[] = {"BEGIN ISOLATION LEVEL READ COMMITTED",
+		"BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN ISOLATION LEVEL SERIALIZABLE"};
 	const char *tenants = scope && scope->sp_tenants ? scope->sp_tenants : "{}";
 	const char *perms = scope && scope->sp_perms ? scope->sp_perms : "";
-	char sql[4096];
-	PGresult *res;
-	int n, rc;
 
+	/* Values are parameters; the check is a second line of defence. */
 	if (!db_scope_safe(tenants, "{},0123456789") ||
 		!db_scope_safe(perms, "abcdefghijklmnopqrstuvwxyz0123456789_.,:")) {
 		sd_log(SD_LOG_ERROR, "db", "refusing unsafe scope");
 		return SD_DB_FAIL;
 	}
-	n = snprintf(sql, sizeof(sql),
-		"BEGIN ISOLATION LEVEL %s; SELECT set_config('sdesk.user_id', '%lld', true), "
-		"set_config('sdesk.tenants', '%s', true), set_config('sdesk.perms', '%s', "
-		"true)",
-		levels[iso], scope ? scope->sp_user_id : 0LL, tenants, perms);
-	if (n < 0 || (size_t)n >= sizeof(sql))
-		return SD_DB_FAIL;
-	res = sd_db_exec_sql(c, sql);
-	rc = sd_db_result_rc(c, res);
-	PQclear(res);
-	return rc;
+	snprintf(c->dc_scope_user, sizeof(c->dc_scope_user), "%lld",
+		scope ? scope->sp_user_id : 0LL);
+	c->dc_scope_vals[0] = c->dc_scope_user;
+	c->dc_scope_vals[1] = tenants;
+	c->dc_scope_vals[2] = perms;
+	c->dc_begin_sql = levels[iso];
+	c->dc_begin_pending = 1;
+	c->dc_stale_fail = 0;
+	return SD_DB_OK;
 }
 
 static int
@@ -392,6 +522,10 @@ db_end(struct sd_dbc *c, int commit)
 	PGresult *res;
 	int rc;
 
+	c->dc_begin_pending = 0;
+	if (!c->dc_in_txn)
+		return SD_DB_OK; /* nothing was sent: nothing to end */
+	c->dc_in_txn = 0;
 	res = sd_db_exec_sql(c, commit ? "COMMIT" : "ROLLBACK");
 	rc = sd_db_result_rc(c, res);
 	PQclear(res);
@@ -409,8 +543,6 @@ sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 		if ((c = sd_db_acquire(db, &rc)) == NULL)
 			return rc;
 		rc = db_begin(c, scope, iso);
-		/* A connection idle since before a server restart fails here. */
-		stale = rc == SD_DB_DOWN && !c->dc_fresh;
 		if (rc == SD_DB_OK) {
 			rc = fn(c, arg);
 			if (rc == SD_DB_OK)
@@ -418,6 +550,9 @@ sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 			else if (!c->dc_broken)
 				(void)db_end(c, 0);
 		}
+		/* A connection idle since before a server restart fails at once. */
+		stale = rc == SD_DB_DOWN && c->dc_stale_fail;
+		c->dc_begin_pending = c->dc_in_txn = 0;
 		sd_db_release(c);
 		if (rc == SD_DB_RETRY) {
 			usleep((useconds_t)(1000 * (attempt + 1)));
@@ -425,6 +560,38 @@ sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 		}
 		if (!stale)
 			return rc;
+	}
+	return rc;
+}
+
+int
+sd_db_read(struct sd_db *db, const struct sd_scope *scope, const struct sd_stmt *st,
+	const char *const *params, PGresult **out)
+{
+	struct db_call k = {st, NULL, 0, params, NULL, NULL, 0, 1};
+	struct sd_dbc *c;
+	int attempt, rc = SD_DB_FAIL;
+
+	*out = NULL;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((c = sd_db_acquire(db, &rc)) == NULL)
+			return rc;
+		if ((rc = db_begin(c, scope, SD_ISO_READ_COMMITTED)) == SD_DB_OK) {
+			*out = db_call(c, &k);
+			rc = sd_db_result_rc(c, *out);
+			if (c->dc_in_txn && !c->dc_broken) /* the statement failed: end it */
+				(void)db_end(c, 0);
+		}
+		c->dc_begin_pending = c->dc_in_txn = 0;
+		sd_db_release(c);
+		if (rc == SD_DB_OK || rc != SD_DB_DOWN || !c->dc_stale_fail)
+			break;
+		PQclear(*out);
+		*out = NULL;
+	}
+	if (rc != SD_DB_OK) {
+		PQclear(*out);
+		*out = NULL;
 	}
 	return rc;
 }

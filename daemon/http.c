@@ -119,6 +119,18 @@ req_new(struct sd_app *app, struct MHD_Connection *conn, const char *url, const 
 	return r;
 }
 
+/* Attachments may be larger than the JSON every other route takes. */
+static size_t
+req_max_body(const struct sd_req *r)
+{
+	size_t n;
+	const struct sd_route *rt = sd_route_table(&n);
+
+	if (r->rq_route >= 0 && (rt[r->rq_route].rt_flags & SD_RT_UPLOAD))
+		return r->rq_app->ap_conf->sc_tickets_attachment_max;
+	return r->rq_app->ap_conf->sc_http_max_body;
+}
+
 /* First callback: everything that can be decided before the body arrives. */
 static enum MHD_Result
 req_begin(struct sd_req *r)
@@ -139,16 +151,16 @@ req_begin(struct sd_req *r)
 	r->rq_route = idx;
 	cl = MHD_lookup_connection_value(
 		r->rq_conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL && strtoull(cl, NULL, 10) > r->rq_app->ap_conf->sc_http_max_body)
-		return sd_reply_error(r, SD_E_BODY_TOO_LARGE, NULL, "max %zu bytes",
-			r->rq_app->ap_conf->sc_http_max_body);
+	if (cl != NULL && strtoull(cl, NULL, 10) > req_max_body(r))
+		return sd_reply_error(
+			r, SD_E_BODY_TOO_LARGE, NULL, "max %zu bytes", req_max_body(r));
 	return MHD_YES;
 }
 
 static void
 req_append(struct sd_req *r, const char *data, size_t len)
 {
-	size_t max = r->rq_app->ap_conf->sc_http_max_body;
+	size_t max = req_max_body(r);
 
 	if (r->rq_body_too_large)
 		return;
@@ -210,8 +222,8 @@ req_dispatch(struct sd_req *r)
 	enum MHD_Result ret;
 
 	if (r->rq_body_too_large)
-		return sd_reply_error(r, SD_E_BODY_TOO_LARGE, NULL, "max %zu bytes",
-			r->rq_app->ap_conf->sc_http_max_body);
+		return sd_reply_error(
+			r, SD_E_BODY_TOO_LARGE, NULL, "max %zu bytes", req_max_body(r));
 	/* Who is asking comes first: no body is looked at for a stranger. */
 	if (rt->rt_perm != NULL) {
 		ret = sd_auth_check(r, rt);

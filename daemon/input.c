@@ -149,3 +149,65 @@ sd_input_has(struct sd_req *r, const char *name)
 {
 	return json_object_get(r->rq_json, name) != NULL;
 }
+
+int
+sd_input_query_int(struct sd_req *r, const char *name, long long min, long long max,
+	long long *val, enum MHD_Result *ret)
+{
+	const char *s = sd_req_query(r, name);
+	long long v = 0;
+	const char *p;
+
+	if (s == NULL)
+		return 0;
+	for (p = s; *p >= '0' && *p <= '9' && v <= max; p++)
+		v = v * 10 + (*p - '0');
+	if (p == s || *p != '\0' || v < min || v > max) {
+		*ret = sd_reply_error(r, SD_E_INVALID_FIELD, name,
+			r->rq_lang_en ? "'%s' must be a whole number from %lld to %lld."
+				      : "'%s' ska vara ett heltal från %lld till %lld.",
+			name, min, max);
+		return -1;
+	}
+	*val = v;
+	return 0;
+}
+
+int
+sd_input_tenant(struct sd_req *r, const char *code, const char *field, struct sd_tenant *t,
+	enum MHD_Result *ret)
+{
+	if (code != NULL && sd_tenant_get(r->rq_app, 0, code, t) == 0)
+		return 0;
+	*ret = sd_reply_error(r, SD_E_INVALID_FIELD, field,
+		r->rq_lang_en ? "No such municipality." : "Kommunen finns inte.");
+	return -1;
+}
+
+int
+sd_input_time(
+	struct sd_req *r, const char *name, int future, char out[32], enum MHD_Result *ret)
+{
+	const char *s = sd_input_str(r, name);
+	time_t t;
+
+	if (s == NULL || sd_time_parse(s, &t) < 0) {
+		*ret = sd_reply_error(r, SD_E_INVALID_FIELD, name,
+			r->rq_lang_en
+				? "'%s' must be an ISO 8601 date or date and time with a zone."
+				: "'%s' ska vara ett datum eller en tidpunkt med tidszon "
+				  "enligt "
+				  "ISO 8601.",
+			name);
+		return -1;
+	}
+	if (future && t <= time(NULL)) {
+		*ret = sd_reply_error(r, SD_E_INVALID_FIELD, name,
+			r->rq_lang_en ? "'%s' must be in the future."
+				      : "'%s' ska ligga i framtiden.",
+			name);
+		return -1;
+	}
+	sd_time_format(t, out, 32);
+	return 0;
+}

@@ -141,3 +141,33 @@ sd_reply_not_allowed(struct sd_req *r, unsigned mask)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	return reply_queue(r, ei->ei_status, resp, len);
 }
+
+int
+sd_fault(struct sd_fault *f, enum sd_error_code code, const char *field, const char *sv,
+	const char *en)
+{
+	f->ft_set = 1;
+	f->ft_code = code;
+	f->ft_field = field;
+	f->ft_sv = sv;
+	f->ft_en = en;
+	return SD_DB_CONFLICT;
+}
+
+enum MHD_Result
+sd_reply_outcome(struct sd_req *r, int rc, const struct sd_fault *f)
+{
+	const char *detail;
+
+	if (f != NULL && f->ft_set) {
+		detail = r->rq_lang_en ? f->ft_en : f->ft_sv;
+		if (detail == NULL)
+			return sd_reply_error(r, f->ft_code, f->ft_field, NULL);
+		return sd_reply_error(r, f->ft_code, f->ft_field, "%s", detail);
+	}
+	if (rc == SD_DB_NOTFOUND)
+		return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
+	if (rc == SD_DB_CONFLICT)
+		return sd_reply_error(r, SD_E_CONFLICT, NULL, NULL);
+	return sd_reply_db_error(r, rc);
+}

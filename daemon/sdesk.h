@@ -82,6 +82,8 @@ struct sd_conf {
 	unsigned sc_auth_session_idle;      /* [auth] session_idle: seconds */
 	unsigned sc_auth_session_max;       /* [auth] session_max: seconds */
 	unsigned sc_auth_workers;           /* [auth] workers: threads for blocking work */
+	size_t sc_tickets_attachment_max;   /* [tickets] attachment_max: bytes */
+	unsigned sc_tickets_reopen_days;    /* [tickets] reopen_days: after resolution */
 	struct sd_conf_kv *sc_kv;           /* every [plugin.*] key, for plugins */
 	size_t sc_nkv;
 };
@@ -156,6 +158,12 @@ enum sd_db_rc {
 
 enum sd_db_iso { SD_ISO_READ_COMMITTED = 0, SD_ISO_REPEATABLE_READ, SD_ISO_SERIALIZABLE };
 
+/*
+ * SQL: the to_char pattern that writes a timestamp as RFC 3339 UTC,
+ * "2026-06-30T15:00:00Z": to_char(x AT TIME ZONE 'UTC', " SD_SQL_RFC3339 ").
+ */
+#define SD_SQL_RFC3339 "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
+
 struct sd_db;
 
 /*
@@ -180,6 +188,15 @@ void sd_db_release(struct sd_dbc *c);
  * memory.  Marks the connection broken when the server went away.
  */
 PGresult *sd_db_exec(struct sd_dbc *c, const struct sd_stmt *st, const char *const *params);
+/*
+ * Runs SQL built at run time (search with optional filters), planned each
+ * time; values only ever go in as parameters.  Same contract as sd_db_exec.
+ */
+PGresult *sd_db_exec_dynamic(
+	struct sd_dbc *c, const char *sql, int n, const char *const *params);
+/* sd_db_exec with binary parameters or results (attachments). */
+PGresult *sd_db_exec_binary(struct sd_dbc *c, const struct sd_stmt *st,
+	const char *const *params, const int *lengths, const int *formats, int result_binary);
 /* Runs plain SQL without parameters (BEGIN, COMMIT, scripts); same contract. */
 PGresult *sd_db_exec_sql(struct sd_dbc *c, const char *sql);
 /* Classifies a result: SD_DB_OK for success, else FAIL/RETRY/DOWN. */
@@ -193,6 +210,12 @@ const char *sd_db_sqlstate(const PGresult *res);
  */
 int sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 	int (*fn)(struct sd_dbc *c, void *arg), void *arg);
+/*
+ * A one-statement read in one round trip (BEGIN, scope, statement and
+ * COMMIT pipelined).  *out is the result on SD_DB_OK (the caller clears it).
+ */
+int sd_db_read(struct sd_db *db, const struct sd_scope *scope, const struct sd_stmt *st,
+	const char *const *params, PGresult **out);
 /* Pool figures for /metrics. */
 void sd_db_stats(
 	struct sd_db *db, unsigned *size, unsigned *in_use, unsigned long long *reconnects);
@@ -223,6 +246,7 @@ enum sd_method {
 /* Route flags. */
 #define SD_RT_JSON 0x1        /* the body, if any, must be a JSON object */
 #define SD_RT_MFA_PENDING 0x2 /* reachable by a session still in MFA */
+#define SD_RT_UPLOAD 0x4      /* a raw body up to [tickets] attachment_max */
 
 /* rt_perm for routes any signed-in person (or token) may use. */
 #define SD_PERM_SESSION "session"
@@ -340,6 +364,22 @@ enum MHD_Result sd_reply_buf(
 	struct sd_req *r, unsigned status, const char *type, const void *buf, size_t len);
 /* Maps an sd_db_rc failure to its error reply. */
 enum MHD_Result sd_reply_db_error(struct sd_req *r, int rc);
+/* A refusal met inside a transaction, replied once it has rolled back. */
+struct sd_fault {
+	int ft_set;
+	enum sd_error_code ft_code;
+	const char *ft_field; /* the input at fault, or NULL; static */
+	const char *ft_sv;    /* static detail added to the message, or NULL */
+	const char *ft_en;
+};
+/* Records a refusal in f; returns SD_DB_CONFLICT, so the transaction rolls back. */
+int sd_fault(struct sd_fault *f, enum sd_error_code code, const char *field, const char *sv,
+	const char *en);
+/*
+ * Replies to what an operation returned: the fault when one is set, else
+ * 404 for SD_DB_NOTFOUND, 409 for SD_DB_CONFLICT, else as sd_reply_db_error.
+ */
+enum MHD_Result sd_reply_outcome(struct sd_req *r, int rc, const struct sd_fault *f);
 /* Queues 405 with an Allow header for mask. */
 enum MHD_Result sd_reply_not_allowed(struct sd_req *r, unsigned mask);
 
@@ -415,6 +455,22 @@ int sd_input_check(struct sd_req *r, const struct sd_field *fields, enum MHD_Res
 const char *sd_input_str(struct sd_req *r, const char *name);
 /* True when the body has the field (even as null). */
 int sd_input_has(struct sd_req *r, const char *name);
+/*
+ * Reads query argument name as an integer in min..max into *val (left
+ * alone when absent).  0, or -1 after replying 400 naming it.
+ */
+int sd_input_query_int(struct sd_req *r, const char *name, long long min, long long max,
+	long long *val, enum MHD_Result *ret);
+struct sd_tenant;
+/* Finds the tenant with code (NULL: none); -1 after replying 400 naming field. */
+int sd_input_tenant(struct sd_req *r, const char *code, const char *field, struct sd_tenant *t,
+	enum MHD_Result *ret);
+/*
+ * Reads body field name as an ISO 8601 time (sd_time_parse), in the future
+ * when asked, into out as RFC 3339 UTC.  0, or -1 after replying 400.
+ */
+int sd_input_time(
+	struct sd_req *r, const char *name, int future, char out[32], enum MHD_Result *ret);
 
 /* audit.c */
 /* One audit row; strings are borrowed. */
@@ -436,7 +492,10 @@ struct sd_audit_row {
 void sd_audit_hash(const struct sd_audit_row *row, char out[65]);
 /* Appends row (id, time and hashes filled in) inside the caller's transaction. */
 int sd_audit_append(struct sd_dbc *c, const struct sd_audit_row *row);
-/* Appends an event of request r: actor, address and request id from r. */
+/*
+ * Appends an event of request r: actor, address and request id from r;
+ * details (may be NULL) is stolen.
+ */
 int sd_audit_req(struct sd_dbc *c, struct sd_req *r, int tenant, const char *action,
 	const char *object, json_t *details);
 /*
@@ -463,6 +522,42 @@ void sd_password_verify_dummy(const char *pw);
  */
 int sd_password_policy(
 	const char *pw, const char *login, const char *name, int en, char *why, size_t whylen);
+
+/* ticket_rules.c */
+enum sd_ticket_status {
+	SD_TS_NEW = 0,
+	SD_TS_ASSIGNED,
+	SD_TS_IN_PROGRESS,
+	SD_TS_WAITING_REQUESTER,
+	SD_TS_WAITING_SUPPLIER,
+	SD_TS_RESOLVED,
+	SD_TS_CLOSED,
+	SD_TS__COUNT
+};
+/* Impact (1 high..3 low) × urgency (1..3) → priority 1..4. */
+struct sd_priority_matrix {
+	unsigned char pm_priority[3][3];
+};
+/* The status for a name, or -1. */
+int sd_ticket_status_parse(const char *name);
+/* The name of a status ("?" when out of range). */
+const char *sd_ticket_status_name(int status);
+/* True until a ticket is resolved or closed. */
+int sd_ticket_is_open(int status);
+/* True when staff (staff = 1) or the requester may move from -> to. */
+int sd_ticket_may_move(int from, int to, int staff);
+/* The statuses reachable from from, as names (static strings); returns the count. */
+size_t sd_ticket_moves(int from, int staff, const char **out, size_t max);
+/* The default matrix: P1 for high impact and urgency, P4 for low and low. */
+void sd_priority_matrix_default(struct sd_priority_matrix *m);
+/* Priority for impact and urgency, one step up for a VIP; -1 when out of range. */
+int sd_ticket_priority(const struct sd_priority_matrix *m, int impact, int urgency, int vip);
+/* First-contact resolution: solved by first line and never escalated. */
+int sd_ticket_first_contact(int resolved_by_first_line, int escalated);
+/* True within days of resolution (times in seconds). */
+int sd_ticket_reopen_allowed(long long resolved_at, long long now, unsigned days);
+/* "BEN-2026-000042" into out; 0 or -1 when it does not fit. */
+int sd_ticket_number(char *out, size_t len, const char *tenant, int year, long long seq);
 
 /* worker.c */
 struct sd_workers;
@@ -516,6 +611,26 @@ int sd_auth_sees_tenant(const struct sd_auth *a, int tenant);
 int sd_auth_has_role(const struct sd_auth *a, const char *role, int tenant);
 /* True when a may grant role in tenant (admins anything, IT contacts local roles). */
 int sd_auth_may_grant(const struct sd_auth *a, const char *role, int tenant);
+/* True when a holds perm through a grant over every tenant ("*"), not just somewhere. */
+int sd_auth_can_all(const struct sd_auth *a, const char *perm);
+/* True when a may grant role over every tenant ("*"): administrators over every tenant. */
+int sd_auth_may_grant_all(const struct sd_auth *a, const char *role);
+/*
+ * True when a may administer a person of tenant with kind and grants:
+ * person.admin there (an IT contact in their own tenant only), privileged
+ * identities only by an administrator, and only people whose every role a
+ * could grant, so that taking over an account never gives more.
+ */
+int sd_auth_may_manage(const struct sd_auth *a, int tenant, const char *kind,
+	const struct sd_grant *grants, size_t n);
+/* True for a permission some role gives (the names tokens may carry). */
+int sd_perm_known(const char *perm);
+/*
+ * The tenants a sees and holds perm in (only that one, unless 0) as a
+ * PostgreSQL array "{2,3}", for queries to name besides row-level
+ * security.  malloc'd; NULL when out of memory.
+ */
+char *sd_auth_tenants_with(const struct sd_auth *a, const char *perm, int only);
 /* Fills au_scope_tenants and au_scope_perms from grants and visibility. */
 int sd_auth_build_scope(struct sd_auth *a);
 /* The transaction scope of a (pointers into a). */
@@ -581,6 +696,13 @@ char *sd_exe_dir(void);
 char *sd_path_join(const char *a, const char *b);
 /* Formats the current UTC time as RFC 3339 with milliseconds. */
 void sd_now_rfc3339(char *buf, size_t len);
+/*
+ * Parses an ISO 8601 date ("2026-06-30", midnight UTC) or date and time
+ * with a zone ("2026-06-30T17:00:00+02:00", "...Z"); 0 or -1.
+ */
+int sd_time_parse(const char *s, time_t *out);
+/* Formats t as RFC 3339 UTC, "2026-06-30T15:00:00Z" (21 bytes). */
+void sd_time_format(time_t t, char *buf, size_t len);
 
 /* ctl_people.c (sdeskctl only) */
 /* The server key's path: [auth] key_file or state_dir/sdesk.key; malloc'd. */
@@ -601,6 +723,43 @@ enum MHD_Result sd_api_mfa_verify(struct sd_req *r);
 enum MHD_Result sd_api_mfa_enrol(struct sd_req *r);
 enum MHD_Result sd_api_mfa_enrol_confirm(struct sd_req *r);
 
+/* api/tickets.c */
+enum MHD_Result sd_api_ticket_create(struct sd_req *r);
+enum MHD_Result sd_api_ticket_get(struct sd_req *r);
+/* True when v is one of the NULL-terminated list. */
+int sd_ticket_enum_ok(const char *const *list, const char *v);
+/* The allowed values of a ticket field: type, channel, classification, queue. */
+const char *const *sd_ticket_enum(const char *name);
+/* Adds "allowed_status" (what the caller may move the ticket to) to t. */
+void sd_ticket_json_moves(
+	json_t *t, const struct sd_auth *a, int tenant, int status, int requester);
+/* api/ticket_lists.c */
+enum MHD_Result sd_api_tickets_search(struct sd_req *r);
+enum MHD_Result sd_api_queue_tickets(struct sd_req *r);
+enum MHD_Result sd_api_queues_list(struct sd_req *r);
+enum MHD_Result sd_api_me_tickets(struct sd_req *r);
+/* api/ticket_change.c */
+enum MHD_Result sd_api_ticket_patch(struct sd_req *r);
+enum MHD_Result sd_api_ticket_escalate(struct sd_req *r);
+/* api/ticket_entries.c */
+enum MHD_Result sd_api_ticket_entries(struct sd_req *r);
+enum MHD_Result sd_api_ticket_entry_add(struct sd_req *r);
+enum MHD_Result sd_api_ticket_history(struct sd_req *r);
+enum MHD_Result sd_api_ticket_links(struct sd_req *r);
+enum MHD_Result sd_api_ticket_link_add(struct sd_req *r);
+enum MHD_Result sd_api_ticket_link_drop(struct sd_req *r);
+/* api/attachments.c */
+enum MHD_Result sd_api_attachment_add(struct sd_req *r);
+enum MHD_Result sd_api_attachments_list(struct sd_req *r);
+enum MHD_Result sd_api_attachment_get(struct sd_req *r);
+/* api/ticket_admin.c */
+enum MHD_Result sd_api_categories(struct sd_req *r);
+enum MHD_Result sd_api_matrix_get(struct sd_req *r);
+enum MHD_Result sd_api_matrix_put(struct sd_req *r);
+enum MHD_Result sd_api_vip_list(struct sd_req *r);
+enum MHD_Result sd_api_vip_add(struct sd_req *r);
+enum MHD_Result sd_api_vip_drop(struct sd_req *r);
+
 /* api/healthz.c */
 enum MHD_Result sd_api_healthz(struct sd_req *r);
 /* api/metrics.c */
@@ -608,6 +767,43 @@ enum MHD_Result sd_api_metrics(struct sd_req *r);
 /* api/tenants.c */
 enum MHD_Result sd_api_tenants_list(struct sd_req *r);
 enum MHD_Result sd_api_tenant_get(struct sd_req *r);
+/* api/people.c */
+enum MHD_Result sd_api_people_list(struct sd_req *r);
+enum MHD_Result sd_api_person_create(struct sd_req *r);
+enum MHD_Result sd_api_person_get(struct sd_req *r);
+enum MHD_Result sd_api_person_update(struct sd_req *r);
+enum MHD_Result sd_api_person_unlock(struct sd_req *r);
+/* The person id of a path segment; 0 when it is not one (404). */
+long long sd_api_path_id(const char *s);
+/* api/roles.c */
+enum MHD_Result sd_api_roles_list(struct sd_req *r);
+enum MHD_Result sd_api_role_grant(struct sd_req *r);
+enum MHD_Result sd_api_role_revoke(struct sd_req *r);
+/*
+ * Checks role and team of a body (tech2 has exactly one team, no one else
+ * has one); 0, or -1 after replying 400 naming the field.
+ */
+int sd_api_role_team_check(
+	struct sd_req *r, const char *role, const char *team, enum MHD_Result *ret);
+/* api/tokens.c */
+enum MHD_Result sd_api_tokens_list(struct sd_req *r);
+enum MHD_Result sd_api_token_create(struct sd_req *r);
+enum MHD_Result sd_api_token_revoke(struct sd_req *r);
+/* api/audit.c */
+enum MHD_Result sd_api_audit_list(struct sd_req *r);
+/* api/tenant_settings.c */
+enum MHD_Result sd_api_tenant_settings_get(struct sd_req *r);
+enum MHD_Result sd_api_tenant_settings_put(struct sd_req *r);
+/*
+ * The tenant of path parameter 0 when the caller holds perm there; else -1
+ * after replying 404 (another tenant's settings are not there at all).
+ */
+int sd_api_tenant_param(
+	struct sd_req *r, const char *perm, struct sd_tenant *t, enum MHD_Result *ret);
+/* api/directory_groups.c */
+enum MHD_Result sd_api_directory_groups_list(struct sd_req *r);
+enum MHD_Result sd_api_directory_group_add(struct sd_req *r);
+enum MHD_Result sd_api_directory_group_remove(struct sd_req *r);
 
 /* db/login.c */
 /* One login attempt, from the request through the worker and back. */
@@ -681,6 +877,102 @@ int sd_db_mfa_recovery_use(
 int sd_db_session_rotate(
 	struct sd_dbc *c, long long session, const char *hash, const char *mfa);
 
+/* db/tickets.c */
+/* A ticket to create; the out fields are filled by sd_db_ticket_create. */
+struct sd_ticket_new {
+	long long tn_requester;     /* person id */
+	long long tn_registered_by; /* 0: the requester filed it */
+	long long tn_actor;         /* who asked (for the history) */
+	const char *tn_type;
+	int tn_pdb; /* personal-data breach */
+	const char *tn_channel;
+	const char *tn_category; /* NULL: none */
+	const char *tn_subject;
+	const char *tn_description;
+	int tn_impact;
+	int tn_urgency;
+	const char *tn_classification;
+	const char *tn_queue;      /* NULL: the category's queue */
+	const char *tn_idem_actor; /* with tn_idem_key: makes retries safe */
+	const char *tn_idem_key;
+	const char *tn_idem_hash;
+	int tn_tenant; /* out: the requester's tenant */
+	char tn_tenant_code[8];
+	int tn_priority;
+	int tn_vip;
+	char tn_queue_buf[40];
+	char tn_number[32];
+	int tn_replayed;      /* the number is an earlier create's */
+	int tn_year;          /* the case-number year (Stockholm time) */
+	const char *tn_error; /* the field at fault on NOTFOUND/CONFLICT */
+};
+/* What sd_db_ticket_read finds. */
+struct sd_ticket_row {
+	json_t *tr_json; /* the API's view; the caller owns it */
+	long long tr_id;
+	int tr_tenant;
+	char tr_class[16];
+	int tr_status;
+	int tr_is_requester;
+	int tr_version;
+	long long tr_resolved_at; /* Unix seconds, 0 if never */
+};
+/*
+ * Checks the requester (tenant, priority, queue, into tn) or finds the
+ * ticket of an earlier try with the same key (tn_replayed).
+ */
+int sd_db_ticket_prepare(struct sd_dbc *c, struct sd_ticket_new *tn);
+/* Creates the ticket sd_db_ticket_prepare checked; the number goes to tn. */
+int sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn);
+/* Reads a visible ticket by case number; SD_DB_NOTFOUND otherwise. */
+int sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out);
+
+/* db/ticket_update.c */
+/* A ticket's changeable state, read with its row locked. */
+struct sd_ticket_state {
+	long long ts_id;
+	int ts_tenant;
+	int ts_version;
+	int ts_status; /* enum sd_ticket_status */
+	long long ts_requester;
+	long long ts_assignee; /* 0: nobody */
+	char ts_queue[40];
+	int ts_line;
+	int ts_escalated;
+	int ts_impact, ts_urgency, ts_priority, ts_vip;
+	char ts_category[48];
+	char ts_class[16];
+	char *ts_subject;
+	char *ts_description;
+	int ts_pdb;
+	char ts_type[24];
+	char ts_res_code[24];
+	char *ts_res_text;
+	int ts_fcr;
+	long long ts_resolved_by;
+	long long ts_resolved_at; /* Unix seconds, 0 if not resolved */
+	int ts_reopen_count;
+	int ts_first_response; /* staff have answered */
+	char ts_number[32];
+};
+/* Locks and reads a visible ticket; SD_DB_NOTFOUND otherwise. */
+int sd_db_ticket_lock(struct sd_dbc *c, const char *number, struct sd_ticket_state *t);
+/* Frees the strings of t. */
+void sd_ticket_state_free(struct sd_ticket_state *t);
+/* A deep copy of src into dst (to change); -1 when out of memory. */
+int sd_ticket_state_copy(struct sd_ticket_state *dst, const struct sd_ticket_state *src);
+/*
+ * Writes n over old (same id) if the version is still old's, with events;
+ * SD_DB_CONFLICT when someone saved in between.
+ */
+int sd_db_ticket_save(struct sd_dbc *c, const struct sd_ticket_state *old,
+	const struct sd_ticket_state *n, json_t *events, long long actor);
+/* Appends history events ([{kind, public, data}]) to a ticket. */
+int sd_db_ticket_events(
+	struct sd_dbc *c, int tenant, long long ticket, long long actor, json_t *events);
+/* Adds {kind, public, data} to an events array (data reference stolen). */
+void sd_ticket_event(json_t *events, const char *kind, int public, json_t *data);
+
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */
 int sd_db_tenants_list(struct sd_db *db, const struct sd_scope *scope, json_t **out);
@@ -689,5 +981,161 @@ int sd_db_tenants_list(struct sd_db *db, const struct sd_scope *scope, json_t **
  * sees them; SD_DB_NOTFOUND when no such tenant.
  */
 int sd_db_tenant_get(struct sd_db *db, const struct sd_scope *scope, int id, json_t **out);
+
+/* db/people.c */
+/* A search of people. */
+struct sd_people_query {
+	const char *pq_tenants; /* where to look, as a PostgreSQL array "{2,3}" */
+	const char *pq_q;       /* prefix of login, name or e-mail; "" for everyone */
+	long long pq_limit;
+	long long pq_after_id; /* keyset: after (pq_after_name, id); 0 from the start */
+	const char *pq_after_name;
+};
+/* Fills *out with an array of Person objects, sorted by name; *more when more follow. */
+int sd_db_people_search(struct sd_db *db, const struct sd_scope *scope,
+	const struct sd_people_query *q, json_t **out, int *more);
+/* Reads a Person with "roles" into *out and their tenant; SD_DB_NOTFOUND when unseen. */
+int sd_db_person_get(struct sd_db *db, const struct sd_scope *scope, long long id, json_t **out,
+	int *tenant);
+/* What the checks need to know of a person. */
+struct sd_person_facts {
+	long long pf_id;
+	int pf_tenant;
+	char pf_tenant_code[8];
+	char pf_kind[16];
+	char pf_source[16];
+	char pf_login[136];
+	char pf_name[208];
+	struct sd_grant *pf_grants; /* malloc'd; sd_person_facts_clear frees */
+	size_t pf_ngrants;
+};
+/* Frees and zeroes what a facts read filled in. */
+void sd_person_facts_clear(struct sd_person_facts *pf);
+/* Reads and locks (FOR UPDATE) person id in c's scope; SD_DB_NOTFOUND when unseen. */
+int sd_db_person_lock(struct sd_dbc *c, long long id, struct sd_person_facts *pf);
+/*
+ * Reads person id for r's caller to administer: SD_DB_NOTFOUND when not
+ * theirs to administer, a 403 fault when not theirs to take over.
+ */
+int sd_db_person_facts(
+	struct sd_req *r, long long id, struct sd_person_facts *pf, struct sd_fault *f);
+/* A new local account. */
+struct sd_person_new {
+	int pn_tenant;
+	const char *pn_login; /* lowercase, checked */
+	const char *pn_name;
+	const char *pn_email; /* NULL: none */
+	const char *pn_kind;
+	char pn_expires[32];       /* RFC 3339, "" for none */
+	const char *pn_department; /* codes; NULL: none */
+	const char *pn_cost_centre;
+	char pn_hash[SD_PASSWORD_HASH_LEN];
+};
+/* Creates and audits a local account; *out is the Person. */
+int sd_db_person_create(
+	struct sd_req *r, const struct sd_person_new *pn, struct sd_fault *f, json_t **out);
+/* pc_set bits: the fields a change names (in this order in the audit row). */
+#define SD_PC_NAME 0x01
+#define SD_PC_EMAIL 0x02
+#define SD_PC_ACTIVE 0x04
+#define SD_PC_EXPIRES 0x08
+#define SD_PC_DEPARTMENT 0x10
+#define SD_PC_COST_CENTRE 0x20
+#define SD_PC_PASSWORD 0x40
+/* A change to a person; NULL strings with their bit set clear the value. */
+struct sd_person_change {
+	long long pc_id;
+	unsigned pc_set;
+	const char *pc_name;
+	const char *pc_email;
+	int pc_active;
+	char pc_expires[32]; /* RFC 3339, "" for none */
+	const char *pc_department;
+	const char *pc_cost_centre;
+	char pc_hash[SD_PASSWORD_HASH_LEN];
+};
+/*
+ * Checks, applies and audits a change (deactivating or a new password ends
+ * the person's sessions); *out is the Person afterwards.
+ */
+int sd_db_person_update(
+	struct sd_req *r, const struct sd_person_change *pc, struct sd_fault *f, json_t **out);
+/* Lifts the login lock of person id and audits it; *was_locked says if one was there. */
+int sd_db_person_unlock(struct sd_req *r, long long id, struct sd_fault *f, int *was_locked);
+
+/* db/roles.c */
+/* A role to grant by hand. */
+struct sd_role_new {
+	long long rn_person;
+	const char *rn_role;        /* checked: sd_role_valid, team rules */
+	int rn_scope;               /* tenant id; 0: every tenant */
+	const char *rn_scope_code;  /* its code, or "*" */
+	const char *rn_team;        /* NULL: none */
+	const char *rn_cost_centre; /* code; NULL: none */
+};
+/*
+ * Grants and audits a role (a role that needs MFA ends the person's
+ * sessions); *out is the grant.  SD_DB_NOTFOUND when the person is not the
+ * caller's to grant roles to; refusals in f name the field.
+ */
+int sd_db_role_grant(
+	struct sd_req *r, const struct sd_role_new *rn, struct sd_fault *f, json_t **out);
+/* Revokes and audits grant of person; directory grants are refused (409). */
+int sd_db_role_revoke(struct sd_req *r, long long person, long long grant, struct sd_fault *f);
+
+/* db/tokens.c */
+/* Fills *out with the tokens of tenants ("{2,3}"), newest first. */
+int sd_db_tokens_list(
+	struct sd_db *db, const struct sd_scope *scope, const char *tenants, json_t **out);
+/* A token to store; the secret itself never reaches the database. */
+struct sd_token_new {
+	int tn_tenant;
+	const char *tn_name;
+	const char *tn_perms; /* checked names as a PostgreSQL array "{a,b}" */
+	char tn_expires[32];  /* RFC 3339 */
+	char tn_hash[65];     /* sd_token_hash of the secret */
+};
+/* Stores and audits a token; *out is the token as the API shows it. */
+int sd_db_token_create(struct sd_req *r, const struct sd_token_new *tn, json_t **out);
+/* Revokes and audits token id; SD_DB_NOTFOUND when not the caller's to manage. */
+int sd_db_token_revoke(struct sd_req *r, long long id, struct sd_fault *f);
+
+/* db/audit.c */
+/* A page of the audit trail. */
+struct sd_audit_query {
+	const char *aq_tenants; /* "{2,3}", or NULL for every row the scope sees */
+	const char *aq_action;  /* exact; NULL: any */
+	long long aq_before;    /* keyset: ids below; 0: from the newest */
+	long long aq_limit;
+};
+/* Fills *out with rows newest first; *next is the before of the next page, 0 at the end. */
+int sd_db_audit_list(struct sd_db *db, const struct sd_scope *scope,
+	const struct sd_audit_query *q, json_t **out, long long *next);
+
+/* db/tenant_settings.c */
+/*
+ * Reads (set -1) or sets (0 or 1, audited) mfa_all_users of tenant in r's
+ * scope; *mfa_all_users is the value afterwards.
+ */
+int sd_db_tenant_settings(struct sd_req *r, int tenant, int set, int *mfa_all_users);
+
+/* db/directory_groups.c */
+/* Fills *out with tenant's group mappings. */
+int sd_db_directory_groups_list(
+	struct sd_db *db, const struct sd_scope *scope, int tenant, json_t **out);
+/* A group mapping to add. */
+struct sd_group_new {
+	int gn_tenant;
+	const char *gn_dn;
+	const char *gn_role;
+	const char *gn_team; /* NULL: none */
+	int gn_all;          /* the role over every tenant */
+};
+/* Adds and audits a mapping (409 in f when there is one); *out is it. */
+int sd_db_directory_group_add(
+	struct sd_req *r, const struct sd_group_new *gn, struct sd_fault *f, json_t **out);
+/* Removes and audits mapping id of tenant; SD_DB_NOTFOUND when there is none. */
+int sd_db_directory_group_remove(
+	struct sd_req *r, int tenant, long long id, struct sd_fault *f);
 
 #endif

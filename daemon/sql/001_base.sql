@@ -73,10 +73,14 @@ CREATE POLICY tenant_isolation ON cost_centres
 
 -- The names of the municipalities are public (the login page lists them);
 -- this function exposes exactly those columns and nothing else.
+-- (PL/pgSQL rather than SQL: it is called on every request, and only a
+-- PL/pgSQL function keeps its plan for the session.)
 CREATE FUNCTION sdesk_public_tenants()
 RETURNS TABLE (id integer, code text, name text, is_host boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-	SELECT id, code, name, is_host FROM tenants
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+	RETURN QUERY SELECT t.id, t.code, t.name, t.is_host FROM tenants t;
+END
 $$;
 
 REVOKE ALL ON FUNCTION sdesk_public_tenants() FROM PUBLIC;

@@ -232,12 +232,16 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION sdesk_person_auth(p_person bigint, p_session bigint, p_mfa text, p_csrf text)
+-- PL/pgSQL keeps the plan for the session: this runs on every request.
+CREATE FUNCTION sdesk_person_auth(p_person bigint, p_session bigint, p_mfa text,
+	p_csrf text)
 RETURNS TABLE (session_id bigint, person_id bigint, tenant_id integer, tenant_code text,
 	login text, display_name text, kind text, mfa_state text, csrf_token text,
 	grants json, visible integer[])
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-	SELECT p_session, p.id, p.tenant_id, t.code, p.login, p.display_name, p.kind, p_mfa, p_csrf,
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+	RETURN QUERY SELECT p_session, p.id, p.tenant_id, t.code, p.login, p.display_name, p.kind,
+		p_mfa, p_csrf,
 		coalesce((SELECT json_agg(json_build_object('role', g.role, 'tenant',
 			coalesce(g.scope_tenant_id, 0), 'team', g.team, 'cost_centre', g.cost_centre_id)
 			ORDER BY g.id) FROM role_grants g WHERE g.person_id = p.id), '[]'::json),
@@ -248,7 +252,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 			UNION SELECT a.id FROM tenants a WHERE EXISTS (SELECT 1 FROM role_grants g
 				WHERE g.person_id = p.id AND g.scope_tenant_id IS NULL)) v ORDER BY x)
 	FROM people p JOIN tenants t ON t.id = p.tenant_id
-	WHERE p.id = p_person AND p.active AND (p.expires_at IS NULL OR p.expires_at > now())
+	WHERE p.id = p_person AND p.active AND (p.expires_at IS NULL OR p.expires_at > now());
+END
 $$;
 
 CREATE FUNCTION sdesk_token_lookup(p_hash bytea)

@@ -2,54 +2,188 @@
 # bench.pl: `make bench`.  Starts a private PostgreSQL and sdeskd, measures
 # them against baselines taken in the same run on the same machine, and
 # prints every figure as key=value on its own line.
+#
+#   BENCH_SECONDS      seconds per wrk run (default 5)
+#   BENCH_TICKETS      tickets for the queue/search figures (default 1000000)
+#   BENCH_ONLY         comma list of sections: http, tickets, big, sla
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use File::Temp qw(tempdir);
 use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(time);
 use SdeskTest;
 
 my $secs = $ENV{BENCH_SECONDS} || 5;
 my $conns = $ENV{BENCH_CONNECTIONS} || 16;
+my $bigcount = $ENV{BENCH_TICKETS} || 1_000_000;
+my %only = map { $_ => 1 } split /,/, ($ENV{BENCH_ONLY} || 'http,tickets,big,sla');
 my $threads = 4;
+my $dir = tempdir(CLEANUP => 1);
 
 sub figure { printf "%s=%s\n", @_; }
 
-# wrk's "Requests/sec" for a URL.
-sub wrk_rps {
-	my ($url, @extra) = @_;
-	my $out = `wrk -t2 -c$conns -d${secs}s @extra $url 2>&1`;
+# Runs wrk; returns (requests per second, p99 in ms).
+sub wrk {
+	my ($url, %o) = @_;
+	my @args = ("-t2", "-c" . ($o{conns} // $conns), "-d${secs}s", '--latency');
+	push @args, '-s', $o{script} if $o{script};
+	my $out = `wrk @args $url 2>&1`;
 	my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
 	die "wrk failed against $url:\n$out" unless defined $rps;
 	my ($non2xx) = $out =~ /Non-2xx or 3xx responses:\s+(\d+)/;
 	warn "bench: $non2xx non-2xx answers from $url\n" if $non2xx;
-	return $rps;
+	my ($p99, $unit) = $out =~ /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m;
+	$p99 = defined $p99 ? $p99 * ($unit eq 'us' ? 0.001 : $unit eq 's' ? 1000 : 1) : -1;
+	return ($rps, $p99);
+}
+
+# A wrk Lua script sending the given method, headers and body.
+sub wrk_script {
+	my ($name, $method, $headers, $body) = @_;
+	my $path = "$dir/$name.lua";
+	open(my $fh, '>', $path) or die;
+	print $fh "wrk.method = \"$method\"\n";
+	for my $k (sort keys %$headers) {
+		print $fh "wrk.headers[\"$k\"] = \"$headers->{$k}\"\n";
+	}
+	if (defined $body) {
+		$body =~ s/(["\\])/\\$1/g;
+		print $fh "wrk.body = \"$body\"\n";
+	}
+	close($fh);
+	return $path;
+}
+
+# pgbench with a custom script on the cluster; returns transactions per second.
+sub pgbench_tps {
+	my ($pg, $script, $clients) = @_;
+	my $f = "$dir/pgbench.sql";
+	open(my $fh, '>', $f) or die;
+	print $fh $script;
+	close($fh);
+	my $out = `pgbench -h $pg->{sock} -U postgres -n -c $clients -j 2 -T $secs -f $f sdesk 2>&1`;
+	my ($tps) = $out =~ /tps = ([\d.]+)/;
+	die "pgbench failed:\n$out" unless defined $tps;
+	return $tps;
 }
 
 my $pg = pg_start();
 my $d = daemon_start($pg, demo => 1,
-	sections => { http => { access_log => 'no', threads => $threads } });
+	sections => { http => { access_log => 'no', threads => $threads },
+		auth => { mfa_roles => 'admin' } });
 
-my $dir = tempdir(CLEANUP => 1);
-my $bpid = fork() // die;
-if ($bpid == 0) {
-	exec(obj() . '/tests/bench/mhd_baseline', "$dir/port", $threads) or die;
+if ($only{http}) {
+	my $bpid = fork() // die;
+	if ($bpid == 0) {
+		exec(obj() . '/tests/bench/mhd_baseline', "$dir/port", $threads) or die;
+	}
+	my $bport = wait_for(sub { (slurp("$dir/port") =~ /^(\d+)/)[0] }, 10)
+		or die 'baseline did not start';
+	wrk($d->url('/healthz'));    # warm the pool and the caches
+	my ($healthz) = wrk($d->url('/healthz'));
+	my ($mhd) = wrk("http://127.0.0.1:$bport/healthz");
+	figure(healthz_rps => sprintf('%.0f', $healthz));
+	figure(mhd_baseline_rps => sprintf('%.0f', $mhd));
+	figure(healthz_vs_mhd_ratio => sprintf('%.3f', $healthz / $mhd));
+	if ($only{tickets}) {
+		tickets_bench($mhd);
+	}
+	kill 'TERM', $bpid;
+	waitpid($bpid, 0);
 }
-my $bport = wait_for(sub { (slurp("$dir/port") =~ /^(\d+)/)[0] }, 10) or die 'baseline did not start';
 
-wrk_rps($d->url('/healthz')); # warm the pool and the caches
-my $healthz = wrk_rps($d->url('/healthz'));
-my $mhd = wrk_rps("http://127.0.0.1:$bport/healthz");
-figure(healthz_rps => sprintf('%.0f', $healthz));
-figure(mhd_baseline_rps => sprintf('%.0f', $mhd));
-figure(healthz_vs_mhd_ratio => sprintf('%.3f', $healthz / $mhd));
+sub tickets_bench {
+	my ($mhd) = @_;
+	my $pw = 'Brygga-Tistel-Lampa-83';
+	local_account($d->{conf}, 'FAR', 'bench.user', $pw, '--name', 'Bench User',
+		'--role', 'employee');
+	my (undef, $h) = login_as($d, 'FAR', 'bench.user', $pw);
+	my %hdr = (%$h, 'Content-Type' => 'application/json');
+	my $create = wrk_script('create', 'POST', \%hdr,
+		'{"type":"incident","subject":"Skrivaren skriver inte ut","description":"Bench"}');
 
-kill 'TERM', $bpid;
-waitpid($bpid, 0);
+	$pg->psql('CREATE TABLE bench_insert (id bigserial PRIMARY KEY, t text, at timestamptz'
+		. ' DEFAULT now())');
+	my $pgb = pgbench_tps($pg, "INSERT INTO bench_insert (t) VALUES ('Skrivaren skriver inte ut');\n", 8);
+	my ($created) = wrk($d->url('/api/v1/tickets'), script => $create, conns => 8);
+	figure(ticket_create_per_s => sprintf('%.0f', $created));
+	figure(pgbench_insert_per_s => sprintf('%.0f', $pgb));
+	figure(ticket_create_vs_pgbench_ratio => sprintf('%.3f', $created / $pgb));
+
+	my $number = $pg->psql('SELECT number FROM tickets ORDER BY id LIMIT 1');
+	my $read = wrk_script('read', 'GET', { cookie => $h->{cookie} });
+	my ($reads, $p99) = wrk($d->url("/api/v1/tickets/$number"), script => $read);
+	figure(ticket_read_per_s => sprintf('%.0f', $reads));
+	figure(ticket_read_vs_mhd_ratio => sprintf('%.3f', $reads / $mhd));
+	figure(ticket_read_p99_ms => sprintf('%.2f', $p99));
+}
+
+if ($only{big}) {
+	big_bench();
+}
+
+# Median milliseconds of an HTTP GET over n tries.
+sub median_ms {
+	my ($url, $h, $n) = @_;
+	my @t;
+	for (1 .. $n) {
+		my $t0 = time;
+		my $r = http(GET => $url, headers => $h);
+		die "GET $url: $r->{status}" unless $r->{status} == 200;
+		push @t, (time - $t0) * 1000;
+	}
+	@t = sort { $a <=> $b } @t;
+	return $t[int(@t / 2)];
+}
+
+# A million tickets across the four municipalities, then the queue view and
+# a search, timed end to end over HTTP.
+sub big_bench {
+	my $pw = 'Brygga-Tistel-Lampa-83';
+	local_account($d->{conf}, 'AMA', 'bench.tech', $pw, '--name', 'Bench Tech', '--role',
+		'tech1:*');
+	my (undef, $h) = login_as($d, 'AMA', 'bench.tech', $pw);
+	my $t0 = time;
+	$pg->psql(<<"SQL");
+INSERT INTO people (tenant_id, kind, login, display_name, source, password_hash)
+SELECT t.id, 'employee', 'bench.' || lower(t.code) || g, 'Person ' || g, 'local', 'x'
+FROM tenants t, generate_series(1, 250) g;
+INSERT INTO tickets (tenant_id, number, type, requester_id, channel, subject, description,
+	impact, urgency, priority, queue, status, resolved_at, resolution_code, resolution_text,
+	created_at)
+SELECT ppl.tids[1 + g % 1000], tc.codes[1 + g % 1000] || '-2025-' || lpad(g::text, 7, '0'),
+	(ARRAY['incident','request','question'])[1 + g % 3], ppl.ids[1 + g % 1000], 'portal',
+	(ARRAY['Skrivaren skriver inte ut','Datorn startar inte','Lösenordet har gått ut',
+		'Wifi i matsalen fungerar inte','Behöver ny skärm','Kan inte logga in i Treserva',
+		'Telefonen laddar inte','Ny användare på förskolan'])[1 + g % 8] || ' ' || g,
+	'Genererat ärende ' || g, 1 + g % 3, 1 + (g / 3) % 3, 1 + g % 4,
+	(ARRAY['first_line','network','identity','business_systems','telephony','third_line'])[1 + g % 6],
+	CASE WHEN g % 50 = 0 THEN 'new' ELSE 'closed' END,
+	CASE WHEN g % 50 = 0 THEN NULL ELSE now() END,
+	CASE WHEN g % 50 = 0 THEN NULL ELSE 'solved' END,
+	CASE WHEN g % 50 = 0 THEN NULL ELSE 'Löst' END,
+	now() - make_interval(mins => g)
+FROM generate_series(1, $bigcount) g,
+	(SELECT array_agg(p.id ORDER BY p.id) AS ids, array_agg(p.tenant_id ORDER BY p.id) AS tids
+		FROM people p WHERE p.login LIKE 'bench.%') ppl,
+	(SELECT array_agg(t.code ORDER BY p.id) AS codes FROM people p JOIN tenants t
+		ON t.id = p.tenant_id WHERE p.login LIKE 'bench.%') tc;
+ANALYZE tickets;
+SQL
+	figure(bench_load_1m_s => sprintf('%.1f', time - $t0));
+	my $q = median_ms($d->url('/api/v1/queues/first_line/tickets?limit=50'), $h, 21);
+	figure(queue_first_page_ms_1m => sprintf('%.2f', $q));
+	my $s = median_ms($d->url('/api/v1/tickets?q=treserva&limit=25'), $h, 21);
+	figure(search_ms_1m => sprintf('%.2f', $s));
+}
+
 $d->stop;
 
 # Domain-library benchmarks print their own key=value lines.
-for my $b (sort glob(obj() . '/tests/bench/*_bench')) {
-	print `$b`;
+if ($only{sla}) {
+	for my $b (sort glob(obj() . '/tests/bench/*_bench')) {
+		print `$b`;
+	}
 }

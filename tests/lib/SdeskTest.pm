@@ -16,7 +16,7 @@ use Test::More;
 
 our @EXPORT = qw(pg_start daemon_start http json_body top obj slurp wait_for
 	sdeskctl write_conf read_response have_prog local_account login_as cookie_of
-	totp_now);
+	totp_now session_for);
 
 my $TOP = $ENV{SDESK_TOP} || do {
 	my $d = __FILE__;
@@ -26,6 +26,10 @@ my $TOP = $ENV{SDESK_TOP} || do {
 my $OBJ = $ENV{SDESK_OBJ} || "$TOP/.obj";
 my $PGBIN = $ENV{SDESK_PGBIN} || (sort glob('/usr/lib/postgresql/*/bin'))[-1];
 my @cleanup;
+
+# Tests may hold Swedish text as characters (use utf8): print it as UTF-8.
+binmode(Test::More->builder->$_, ':encoding(UTF-8)')
+	for qw(output failure_output todo_output);
 
 sub top { $TOP }
 
@@ -227,7 +231,7 @@ package SdeskTest;
 #   expect_fail => 1 returns after the process exits (for refusal tests)
 sub daemon_start {
 	my ($pg, %opts) = @_;
-	my $dir = tempdir('sdeskd-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+	my $dir = tempdir('sdeskd-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{SDESK_KEEP_TMP});
 	mkdir "$dir/state";
 	my $sec = default_sections($pg, $dir);
 	for my $s (keys %{ $opts{sections} || {} }) {
@@ -359,8 +363,9 @@ sub read_response {
 # local_account($conf, $tenant, $login, $password, @args): sdeskctl local-account.
 sub local_account {
 	my ($conf, $tenant, $login, $password, @args) = @_;
-	my $cmd = join(' ', map { quotemeta } "$TOP/sdeskctl", '-c', $conf, 'local-account', $tenant,
-		$login, @args);
+	my @words = ("$TOP/sdeskctl", '-c', $conf, 'local-account', $tenant, $login, @args);
+	utf8::is_utf8($_) and utf8::encode($_) for @words;
+	my $cmd = join(' ', map { quotemeta } @words);
 	my $out = `printf '%s\n' \Q$password\E | $cmd 2>&1`;
 	return ($? >> 8, $out);
 }
@@ -395,6 +400,50 @@ sub totp_now {
 	my $code = `oathtool --totp -b -N \@@{[int $t]} $secret`;
 	chomp $code;
 	return $code;
+}
+
+# session_for($d, $tenant, $login, $password): logs in and completes
+# two-step verification when asked (enrols on first use, then answers
+# challenges), with codes from oathtool; secrets and the last step used are
+# remembered per login, so no code is offered twice.  Dies when anything
+# fails.  Returns the headers for later requests (and, in list context,
+# the session as well).
+my (%mfa_secret, %mfa_step);
+
+sub totp_next {
+	my ($key) = @_;
+	my $now = int(time() / 30);
+	my $step = $now;
+	$step = $mfa_step{$key} + 1 if defined $mfa_step{$key} && $mfa_step{$key} >= $step;
+	# The server accepts one step of drift; beyond that, wait for the clock.
+	sleep(($step - 1) * 30 - time() + 0.2) if $step > $now + 1;
+	$mfa_step{$key} = $step;
+	return totp_now($mfa_secret{$key}, $step * 30 + 1 - time());
+}
+
+sub session_for {
+	my ($d, $tenant, $login, $password) = @_;
+	my $key = lc "$tenant/$login";
+	my ($r, $h) = login_as($d, $tenant, $login, $password);
+	die "login $key: $r->{status} $r->{content}" unless $r->{status} == 201;
+	my $s = $r->{json};
+	return wantarray ? ($h, $s) : $h if $s->{mfa} eq 'ok';
+	my $url;
+	if ($s->{mfa} eq 'enrol') {
+		my $e = http(POST => $d->url('/api/v1/session/mfa/enrolment'), headers => $h);
+		die "MFA enrolment of $key: $e->{status} $e->{content}" unless $e->{status} == 200;
+		$mfa_secret{$key} = $e->{json}{secret};
+		delete $mfa_step{$key};
+		$url = '/api/v1/session/mfa/enrolment/confirm';
+	} else {
+		die "no MFA secret remembered for $key" unless $mfa_secret{$key};
+		$url = '/api/v1/session/mfa';
+	}
+	$r = http(POST => $d->url($url), headers => $h, body => { code => totp_next($key) });
+	die "MFA for $key: $r->{status} $r->{content}" unless $r->{status} == 200;
+	$s = $r->{json}{session};
+	$h = { cookie => cookie_of($r), 'x-csrf-token' => $s->{csrf_token} };
+	return wantarray ? ($h, $s) : $h;
 }
 
 END {

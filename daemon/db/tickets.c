@@ -1,0 +1,244 @@
+/*
+ * db/tickets.c: creating and reading tickets.  Every function runs inside
+ * the caller's transaction (sd_db_txn), whose scope row-level security
+ * checks: a ticket the caller may not see is simply not found.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdesk.h"
+
+/* The requester as they are now, and the priority matrix cell. */
+static const struct sd_stmt ticket_prepare = {"ticket_prepare",
+	"SELECT p.tenant_id, p.active, EXISTS (SELECT 1 FROM vip_people v WHERE v.person_id = "
+	"p.id), (SELECT json_agg(json_build_array(impact, urgency, priority)) FROM "
+	"priority_matrix), coalesce((SELECT queue FROM categories WHERE code = $2 AND active), "
+	"'first_line'), EXISTS (SELECT 1 FROM categories WHERE code = $2 AND active), "
+	"extract(year "
+	"FROM now() AT TIME ZONE 'Europe/Stockholm')::int, (SELECT code FROM "
+	"sdesk_public_tenants() x WHERE x.id = p.tenant_id) FROM people p WHERE p.id = $1",
+	2};
+
+/* Case number, ticket and its first event in one round trip. */
+static const struct sd_stmt ticket_insert = {"ticket_insert",
+	"WITH n AS (INSERT INTO ticket_counters AS c (tenant_id, year, last) VALUES ($1, $17, "
+	"1) "
+	"ON CONFLICT (tenant_id, year) DO UPDATE SET last = c.last + 1 RETURNING last), t AS "
+	"(INSERT INTO tickets (tenant_id, number, type, personal_data_breach, requester_id, "
+	"registered_by, channel, department_id, cost_centre_id, category, subject, "
+	"description, "
+	"impact, urgency, priority, vip, classification, queue) SELECT $1, $2 || '-' || $17 || "
+	"'-' "
+	"|| CASE WHEN n.last < 1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END, "
+	"$3, "
+	"$4::boolean, $5, nullif($6, '0')::bigint, $7, p.department_id, p.cost_centre_id, $8, "
+	"$9, "
+	"$10, $11, $12, $13, $14::boolean, $15, $16 FROM n, people p WHERE p.id = $5 RETURNING "
+	"*), e AS (INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, "
+	"data) "
+	"SELECT t.tenant_id, t.id, nullif($18, '0')::bigint, 'created', true, "
+	"json_build_object('channel', t.channel, 'priority', t.priority, 'queue', t.queue) "
+	"FROM "
+	"t) SELECT t.id, t.number FROM t",
+	18};
+
+static const struct sd_stmt ticket_idem_get = {"ticket_idem_get",
+	"SELECT t.number, k.request_hash FROM idempotency_keys k JOIN tickets t ON t.id = "
+	"k.ticket_id WHERE k.actor = $1 AND k.key = $2",
+	2};
+
+static const struct sd_stmt ticket_idem_put = {"ticket_idem_put",
+	"INSERT INTO idempotency_keys (actor, key, tenant_id, request_hash, ticket_id) VALUES "
+	"($1, "
+	"$2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
+	5};
+
+static const struct sd_stmt ticket_json = {"ticket_json",
+	"SELECT t.doc, t.id, t.tenant_id, t.classification, t.status, t.requester_id = "
+	"sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "
+	"t.resolved_at))::bigint, 0) "
+	"FROM "
+	"ticket_cards t WHERE t.number = $1",
+	1};
+
+/* Parses the priority matrix JSON [[impact, urgency, priority], ...]. */
+static void
+tickets_matrix(const char *text, struct sd_priority_matrix *m)
+{
+	json_t *arr = json_loads(text, 0, NULL), *cell;
+	size_t i;
+
+	sd_priority_matrix_default(m);
+	json_array_foreach(arr, i, cell)
+	{
+		json_int_t im = json_integer_value(json_array_get(cell, 0));
+		json_int_t ur = json_integer_value(json_array_get(cell, 1));
+		json_int_t pr = json_integer_value(json_array_get(cell, 2));
+
+		if (im >= 1 && im <= 3 && ur >= 1 && ur <= 3 && pr >= 1 && pr <= 4)
+			m->pm_priority[im - 1][ur - 1] = (unsigned char)pr;
+	}
+	json_decref(arr);
+}
+
+/* Checks the requester and works out priority, VIP and queue. */
+static int
+tickets_prepare(struct sd_dbc *c, struct sd_ticket_new *tn, int *year)
+{
+	char rid[24];
+	const char *p[2] = {rid, tn->tn_category ? tn->tn_category : ""};
+	struct sd_priority_matrix m;
+	PGresult *res;
+	int rc;
+
+	snprintf(rid, sizeof(rid), "%lld", tn->tn_requester);
+	res = sd_db_exec(c, &ticket_prepare, p);
+	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK)
+		goto out;
+	if (PQntuples(res) != 1 || PQgetvalue(res, 0, 1)[0] != 't') {
+		tn->tn_error = "requester";
+		rc = SD_DB_NOTFOUND;
+		goto out;
+	}
+	if (tn->tn_category != NULL && PQgetvalue(res, 0, 5)[0] != 't') {
+		tn->tn_error = "category";
+		rc = SD_DB_NOTFOUND;
+		goto out;
+	}
+	/* The ticket belongs to the requester's municipality. */
+	tn->tn_tenant = atoi(PQgetvalue(res, 0, 0));
+	snprintf(tn->tn_tenant_code, sizeof(tn->tn_tenant_code), "%s", PQgetvalue(res, 0, 7));
+	tn->tn_vip = PQgetvalue(res, 0, 2)[0] == 't';
+	tickets_matrix(PQgetvalue(res, 0, 3), &m);
+	tn->tn_priority = sd_ticket_priority(&m, tn->tn_impact, tn->tn_urgency, tn->tn_vip);
+	if (tn->tn_queue == NULL)
+		snprintf(tn->tn_queue_buf, sizeof(tn->tn_queue_buf), "%s",
+			PQgetvalue(res, 0, 4));
+	else
+		snprintf(tn->tn_queue_buf, sizeof(tn->tn_queue_buf), "%s", tn->tn_queue);
+	*year = atoi(PQgetvalue(res, 0, 6));
+out:
+	PQclear(res);
+	return rc;
+}
+
+/* A retried create: the ticket of the first attempt, or a conflict. */
+static int
+tickets_idem_lookup(struct sd_dbc *c, struct sd_ticket_new *tn)
+{
+	const char *p[2] = {tn->tn_idem_actor, tn->tn_idem_key};
+	PGresult *res;
+	int rc;
+
+	if (tn->tn_idem_key == NULL)
+		return SD_DB_NOTFOUND;
+	res = sd_db_exec(c, &ticket_idem_get, p);
+	if ((rc = sd_db_result_rc(c, res)) == SD_DB_OK) {
+		if (PQntuples(res) == 0) {
+			rc = SD_DB_NOTFOUND;
+		} else if (strcmp(PQgetvalue(res, 0, 1), tn->tn_idem_hash) != 0) {
+			tn->tn_error = "Idempotency-Key";
+			rc = SD_DB_CONFLICT;
+		} else {
+			snprintf(tn->tn_number, sizeof(tn->tn_number), "%s",
+				PQgetvalue(res, 0, 0));
+			tn->tn_replayed = 1;
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+sd_db_ticket_prepare(struct sd_dbc *c, struct sd_ticket_new *tn)
+{
+	int rc;
+
+	tn->tn_replayed = 0;
+	if ((rc = tickets_idem_lookup(c, tn)) != SD_DB_NOTFOUND)
+		return rc;
+	return tickets_prepare(c, tn, &tn->tn_year);
+}
+
+int
+sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
+{
+	char tid[16], pdb[2], reg[24], rid[24], imp[4], urg[4], prio[4], vip[2], year[8],
+		actor[24], id[24];
+	const char *p[18];
+	PGresult *res;
+	int rc, y = tn->tn_year;
+	snprintf(tid, sizeof(tid), "%d", tn->tn_tenant);
+	snprintf(pdb, sizeof(pdb), "%d", tn->tn_pdb ? 1 : 0);
+	snprintf(rid, sizeof(rid), "%lld", tn->tn_requester);
+	snprintf(reg, sizeof(reg), "%lld", tn->tn_registered_by);
+	snprintf(imp, sizeof(imp), "%d", tn->tn_impact);
+	snprintf(urg, sizeof(urg), "%d", tn->tn_urgency);
+	snprintf(prio, sizeof(prio), "%d", tn->tn_priority);
+	snprintf(vip, sizeof(vip), "%d", tn->tn_vip);
+	snprintf(year, sizeof(year), "%d", y);
+	snprintf(actor, sizeof(actor), "%lld", tn->tn_actor);
+	p[0] = tid;
+	p[1] = tn->tn_tenant_code; /* filled by tickets_prepare */
+	p[2] = tn->tn_type;
+	p[3] = pdb;
+	p[4] = rid;
+	p[5] = reg;
+	p[6] = tn->tn_channel;
+	p[7] = tn->tn_category;
+	p[8] = tn->tn_subject;
+	p[9] = tn->tn_description;
+	p[10] = imp;
+	p[11] = urg;
+	p[12] = prio;
+	p[13] = vip;
+	p[14] = tn->tn_classification;
+	p[15] = tn->tn_queue_buf;
+	p[16] = year;
+	p[17] = actor;
+	res = sd_db_exec(c, &ticket_insert, p);
+	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK || PQntuples(res) != 1) {
+		PQclear(res);
+		return rc != SD_DB_OK ? rc : SD_DB_FAIL;
+	}
+	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(tn->tn_number, sizeof(tn->tn_number), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (tn->tn_idem_key != NULL) {
+		const char *q[5] = {
+			tn->tn_idem_actor, tn->tn_idem_key, tid, tn->tn_idem_hash, id};
+
+		res = sd_db_exec(c, &ticket_idem_put, q);
+		rc = sd_db_result_rc(c, res);
+		if (rc == SD_DB_OK && PQntuples(res) == 0)
+			rc = SD_DB_RETRY; /* a twin request won the race: answer with its ticket */
+		PQclear(res);
+	}
+	return rc;
+}
+
+int
+sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out)
+{
+	const char *p[1] = {number};
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	res = sd_db_exec(c, &ticket_json, p);
+	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK || PQntuples(res) != 1) {
+		PQclear(res);
+		return rc != SD_DB_OK ? rc : SD_DB_NOTFOUND;
+	}
+	out->tr_json = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	out->tr_id = atoll(PQgetvalue(res, 0, 1));
+	out->tr_tenant = atoi(PQgetvalue(res, 0, 2));
+	snprintf(out->tr_class, sizeof(out->tr_class), "%s", PQgetvalue(res, 0, 3));
+	out->tr_status = sd_ticket_status_parse(PQgetvalue(res, 0, 4));
+	out->tr_is_requester = PQgetvalue(res, 0, 5)[0] == 't';
+	out->tr_version = atoi(PQgetvalue(res, 0, 6));
+	out->tr_resolved_at = atoll(PQgetvalue(res, 0, 7));
+	PQclear(res);
+	return out->tr_json ? SD_DB_OK : SD_DB_FAIL;
+}

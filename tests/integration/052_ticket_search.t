@@ -1,0 +1,94 @@
+#!/usr/bin/perl
+# Finding tickets: case numbers per tenant and year, full-text search in
+# Swedish, filters, keyset pagination, queue views and their counts, "my
+# tickets"; a requester finds only their own tickets.
+use strict;
+use warnings;
+use utf8;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use SdeskTest;
+use SdeskTickets;
+use Test::More;
+
+my ($d, $pg, $h, $id) = ticket_world();
+my @subjects = ('Skrivaren skriver inte ut', 'Datorn startar inte', 'Lösenordet har gått ut',
+	'Wifi i matsalen fungerar inte', 'Behöver ny skärm');
+my %num;
+for my $i (0 .. $#subjects) {
+	my $who = $i % 2 ? 'lisa.nord' : 'elin.frisk';
+	my $r = http(POST => $d->url('/api/v1/tickets'), headers => $h->{$who},
+		body => { type => 'incident', subject => $subjects[$i], urgency => 1 + $i % 3 });
+	$num{$subjects[$i]} = $r->{json}{number};
+}
+my @far = sort grep { /^FAR/ } values %num;
+my @ben = sort grep { /^BEN/ } values %num;
+like($far[0], qr/^FAR-\d{4}-000001$/, 'Färgelanda counts from 1');
+like($ben[0], qr/^BEN-\d{4}-000001$/, 'Bengtsfors counts from 1 too');
+like($far[2], qr/^FAR-\d{4}-000003$/, 'and on without gaps');
+
+my $r = http(GET => $d->url('/api/v1/tickets?q=skrivare'), headers => $h->{'sara.ek'});
+is_deeply([map { $_->{number} } @{ $r->{json}{tickets} }], [$num{'Skrivaren skriver inte ut'}],
+	'Swedish stemming: "skrivare" finds "Skrivaren"');
+$r = http(GET => $d->url('/api/v1/tickets?q=l%C3%B6senordet'), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 1, 'Swedish letters in the query find "Lösenordet"');
+my $n = $num{'Wifi i matsalen fungerar inte'};
+http(POST => $d->url("/api/v1/tickets/$n/entries"), headers => $h->{'lisa.nord'},
+	body => { body => 'Gäller även personalrummet på Ängsgården' });
+$r = http(GET => $d->url('/api/v1/tickets?q=personalrummet'), headers => $h->{'sara.ek'});
+is_deeply([map { $_->{number} } @{ $r->{json}{tickets} }], [$n], 'public replies are searched');
+
+$r = http(GET => $d->url('/api/v1/tickets'), headers => $h->{'elin.frisk'});
+is(scalar @{ $r->{json}{tickets} }, 3, 'a requester finds only her own tickets');
+$r = http(GET => $d->url('/api/v1/tickets?q=sk%C3%A4rm'), headers => $h->{'elin.frisk'});
+is(scalar @{ $r->{json}{tickets} }, 1, 'her own matches');
+$r = http(GET => $d->url('/api/v1/tickets?q=datorn'), headers => $h->{'elin.frisk'});
+is(scalar @{ $r->{json}{tickets} }, 0, "never someone else's");
+$r = http(GET => $d->url('/api/v1/tickets?tenant=BEN'), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 2, 'technician filters by tenant');
+$r = http(GET => $d->url('/api/v1/tickets?priority=2'), headers => $h->{'sara.ek'});
+ok(!grep({ $_->{priority} != 2 } @{ $r->{json}{tickets} }), 'filter by priority');
+$r = http(GET => $d->url("/api/v1/tickets?requester=$id->{'lisa.nord'}"), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 2, 'filter by requester');
+$r = http(GET => $d->url('/api/v1/tickets?status=open&created_from=2000-01-01'), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 5, 'status and date filters');
+for my $bad ('priority=9', 'status=deleted', 'created_from=igår', 'limit=0', 'after=x',
+	'assignee=bob') {
+	my ($f) = $bad =~ /^(\w+)/;
+	$r = http(GET => $d->url("/api/v1/tickets?$bad"), headers => $h->{'sara.ek'});
+	is($r->{json}{error}{field}, $f, "bad $f: 400 naming it");
+}
+
+# Keyset pagination: two at a time, newest first, no duplicates.
+my (@seen, $next);
+my $url = '/api/v1/tickets?limit=2';
+for (1 .. 5) {
+	$r = http(GET => $d->url($url . ($next ? "&after=$next" : '')), headers => $h->{'sara.ek'});
+	push @seen, map { $_->{number} } @{ $r->{json}{tickets} };
+	$next = $r->{json}{next} or last;
+}
+is(scalar @seen, 5, 'all five over three pages');
+is(scalar(keys %{ { map { $_ => 1 } @seen } }), 5, 'no ticket twice');
+
+# Queues.
+$r = http(GET => $d->url('/api/v1/queues'), headers => $h->{'sara.ek'});
+my ($first) = grep { $_->{code} eq 'first_line' } @{ $r->{json}{queues} };
+is($first->{counts}{new}, 5, 'first line holds five new tickets');
+ok(grep({ $_->{name} eq 'Sara Ek' } @{ $first->{members} }), 'Sara is a member of first line');
+my ($ident) = grep { $_->{code} eq 'identity' } @{ $r->{json}{queues} };
+ok(grep({ $_->{name} eq 'Lena Dahl' } @{ $ident->{members} }), 'Lena is in the identity team');
+$r = http(GET => $d->url('/api/v1/queues/first_line/tickets'), headers => $h->{'sara.ek'});
+my @prio = map { $_->{priority} } @{ $r->{json}{tickets} };
+is_deeply(\@prio, [sort { $a <=> $b } @prio], 'queue view: most urgent first');
+is(http(GET => $d->url('/api/v1/queues'), headers => $h->{'elin.frisk'})->{status}, 403,
+	'employees have no queue view');
+is(http(GET => $d->url('/api/v1/queues/nowhere/tickets'), headers => $h->{'sara.ek'})->{status},
+	404, 'unknown queue: 404');
+
+# My tickets, as a technician: assigned to me.
+$r = http(PATCH => $d->url("/api/v1/tickets/$n"), headers => $h->{'sara.ek'},
+	body => { version => 2, assignee => $id->{'sara.ek'} });
+is($r->{status}, 200, 'Sara takes a ticket');
+$r = http(GET => $d->url('/api/v1/me/tickets'), headers => $h->{'sara.ek'});
+is_deeply([map { $_->{number} } @{ $r->{json}{assigned} }], [$n], 'it is in her "my tickets"');
+done_testing();
