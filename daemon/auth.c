@@ -16,7 +16,7 @@
 
 static const struct sd_stmt auth_session_lookup = {"auth_session_lookup",
 	"SELECT session_id, person_id, tenant_id, tenant_code, login, display_name, kind, "
-	"mfa_state, csrf_token, grants, visible FROM sdesk_session_lookup(decode($1, 'hex'))",
+	"mfa_state, csrf_token, grants FROM sdesk_session_lookup(decode($1, 'hex'))",
 	1};
 
 static const struct sd_stmt auth_token_lookup = {"auth_token_lookup",
@@ -49,31 +49,6 @@ sd_token_new(const char *prefix, char *out, size_t outlen, char hash[65])
 	return 0;
 }
 
-/* Parses "{1,2,3}" into a malloc'd array. */
-static int
-auth_parse_int_array(const char *s, int **out, size_t *n)
-{
-	size_t cap = 1;
-	const char *p;
-
-	for (p = s; *p != '\0'; p++)
-		cap += *p == ',';
-	*n = 0;
-	if ((*out = calloc(cap, sizeof(**out))) == NULL)
-		return -1;
-	for (p = s; *p != '\0';) {
-		if (*p >= '0' && *p <= '9' && *n < cap) {
-			char *end;
-
-			(*out)[(*n)++] = (int)strtol(p, &end, 10);
-			p = end;
-			continue;
-		}
-		p++;
-	}
-	return 0;
-}
-
 /* Parses a text[] literal of simple words "{a,b}" into strings. */
 static int
 auth_parse_text_array(const char *s, char ***out, size_t *n)
@@ -95,8 +70,40 @@ auth_parse_text_array(const char *s, char ***out, size_t *n)
 	return 0;
 }
 
+/*
+ * The tenants a person sees: their own and those their grants name; every
+ * tenant when a grant covers all (host staff).
+ */
+static int
+auth_visible(struct sd_app *app, struct sd_auth *a)
+{
+	int all[64];
+	size_t i, k, n = 0;
+
+	if ((a->au_visible = calloc(64 + a->au_ngrants + 1, sizeof(int))) == NULL)
+		return -1;
+	for (i = 0; i < a->au_ngrants; i++)
+		if (a->au_grants[i].g_tenant == 0)
+			break;
+	if (i < a->au_ngrants) {
+		n = sd_tenants_all_ids(app, all, 64);
+		memcpy(a->au_visible, all, n * sizeof(int));
+	} else {
+		a->au_visible[n++] = a->au_tenant;
+		for (i = 0; i < a->au_ngrants; i++) {
+			for (k = 0; k < n; k++)
+				if (a->au_visible[k] == a->au_grants[i].g_tenant)
+					break;
+			if (k == n)
+				a->au_visible[n++] = a->au_grants[i].g_tenant;
+		}
+	}
+	a->au_nvisible = n;
+	return 0;
+}
+
 int
-sd_auth_from_row(PGresult *res, int row, struct sd_auth **out)
+sd_auth_from_row(struct sd_app *app, PGresult *res, int row, struct sd_auth **out)
 {
 	struct sd_auth *a;
 	const char *mfa;
@@ -117,9 +124,7 @@ sd_auth_from_row(PGresult *res, int row, struct sd_auth **out)
 					    : SD_MFA_CHALLENGE;
 	snprintf(a->au_csrf, sizeof(a->au_csrf), "%s", PQgetvalue(res, row, 8));
 	if (sd_grants_from_json(PQgetvalue(res, row, 9), &a->au_grants, &a->au_ngrants) < 0 ||
-		auth_parse_int_array(
-			PQgetvalue(res, row, 10), &a->au_visible, &a->au_nvisible) < 0 ||
-		sd_auth_build_scope(a) < 0) {
+		auth_visible(app, a) < 0 || sd_auth_build_scope(a) < 0) {
 		sd_auth_free(a);
 		return SD_DB_FAIL;
 	}
@@ -191,14 +196,14 @@ auth_token_from_row(PGresult *res, struct sd_auth **out)
 }
 
 int
-sd_auth_session_by_hash(struct sd_db *db, const char *hash, struct sd_auth **out)
+sd_auth_session_by_hash(struct sd_app *app, const char *hash, struct sd_auth **out)
 {
 	PGresult *res = NULL;
 	int rc;
 
-	rc = auth_lookup(db, &auth_session_lookup, hash, &res);
+	rc = auth_lookup(app->ap_db, &auth_session_lookup, hash, &res);
 	if (rc == SD_DB_OK)
-		rc = sd_auth_from_row(res, 0, out);
+		rc = sd_auth_from_row(app, res, 0, out);
 	PQclear(res);
 	return rc;
 }
@@ -213,20 +218,28 @@ auth_identify(struct sd_req *r)
 	char hash[65];
 	int rc;
 
-	if (bearer != NULL && strncasecmp(bearer, "Bearer ", 7) == 0) {
+	int bearer_ok = bearer != NULL && strncasecmp(bearer, "Bearer ", 7) == 0;
+
+	if (bearer_ok)
 		sd_token_hash(bearer + 7, hash);
+	else if (cookie != NULL && *cookie != '\0')
+		sd_token_hash(cookie, hash);
+	else
+		return SD_DB_NOTFOUND;
+	if ((r->rq_auth = sd_authcache_get(hash)) != NULL)
+		return SD_DB_OK;
+	if (bearer_ok) {
 		rc = auth_lookup(r->rq_app->ap_db, &auth_token_lookup, hash, &res);
 		if (rc == SD_DB_OK)
 			rc = auth_token_from_row(res, &r->rq_auth);
-	} else if (cookie != NULL && *cookie != '\0') {
-		sd_token_hash(cookie, hash);
+	} else {
 		rc = auth_lookup(r->rq_app->ap_db, &auth_session_lookup, hash, &res);
 		if (rc == SD_DB_OK)
-			rc = sd_auth_from_row(res, 0, &r->rq_auth);
-	} else {
-		return SD_DB_NOTFOUND;
+			rc = sd_auth_from_row(r->rq_app, res, 0, &r->rq_auth);
 	}
 	PQclear(res);
+	if (rc == SD_DB_OK)
+		sd_authcache_put(hash, r->rq_auth, r->rq_app->ap_conf->sc_auth_cache_ms);
 	return rc;
 }
 

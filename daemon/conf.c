@@ -43,6 +43,7 @@ struct conf_key {
 
 /* Sorted by section, then key. */
 static const struct conf_key conf_keys[] = {
+	{"auth", "cache_ms", CT_UINT, OFF(sc_auth_cache_ms), 0, 60000},
 	{"auth", "cookie_secure", CT_STR, OFF(sc_auth_cookie_secure), 0, 0},
 	{"auth", "delay_after", CT_UINT, OFF(sc_auth_delay_after), 1, 1000},
 	{"auth", "directory_timeout", CT_UINT, OFF(sc_auth_directory_timeout), 100, 120000},
@@ -330,6 +331,7 @@ sd_conf_new_defaults(void)
 	c->sc_auth_session_idle = 1800;
 	c->sc_auth_session_max = 43200;
 	c->sc_auth_workers = 4;
+	c->sc_auth_cache_ms = 1000;
 	c->sc_tickets_attachment_max = 10 * 1024 * 1024;
 	c->sc_tickets_reopen_days = 10;
 	if (c->sc_http_address == NULL || c->sc_db_dsn == NULL || c->sc_plugin_dir == NULL ||

@@ -29,7 +29,8 @@ struct sd_dbc {
 	int dc_begin_pending; /* BEGIN and scope go out with the next statement */
 	int dc_in_txn;        /* BEGIN has been sent */
 	int dc_stale_fail;    /* the first statement found the server gone */
-	const char *dc_begin_sql;
+	int dc_auth_changed;  /* the transaction changed who someone is */
+	const struct sd_stmt *dc_begin_stmt;
 	char dc_scope_user[24];
 	const char *dc_scope_vals[3];
 	int dc_ever_connected; /* for counting reconnects */
@@ -149,6 +150,7 @@ dbc_connect(struct sd_dbc *c, char *err, size_t errlen)
 	}
 	snprintf(setup, sizeof(setup),
 		"SET statement_timeout = %u; SET idle_in_transaction_session_timeout = 60000; "
+		"SET plan_cache_mode = force_generic_plan; "
 		"SET TIME ZONE 'UTC'",
 		db->db_statement_timeout);
 	res = PQexec(c->dc_pg, setup);
@@ -233,6 +235,13 @@ sd_db_acquire(struct sd_db *db, int *rc)
 	}
 	*rc = SD_DB_OK;
 	return c;
+}
+
+void
+sd_db_auth_changed(struct sd_dbc *c)
+{
+	c->dc_auth_changed = 1;
+	sd_authcache_clear();
 }
 
 int
@@ -362,22 +371,32 @@ db_next_result(struct sd_dbc *c)
  * BEGIN, the scope, (PREPARE,) the statement (and COMMIT) in one pipeline:
  * one round trip.  Returns the statement's result, or the first failure.
  */
+static const struct sd_stmt db_scope_stmt = {"sd_scope",
+	"SELECT set_config('sdesk.user_id', $1, true), set_config('sdesk.tenants', $2, true), "
+	"set_config('sdesk.perms', $3, true)",
+	3};
+
 static PGresult *
 db_pipeline(struct sd_dbc *c, const struct db_call *k)
 {
-	static const char scope_sql[] = "SELECT set_config('sdesk.user_id', $1, true), "
-					"set_config('sdesk.tenants', $2, true), "
-					"set_config('sdesk.perms', $3, true)";
+	const struct sd_stmt *begin = c->dc_begin_stmt;
 	PGresult *res, *out = NULL;
 	int i, queued = 0, prep = 0, target;
 
 	c->dc_begin_pending = 0;
 	c->dc_in_txn = 1;
+	/* Parsed once per connection, like every other named statement. */
+	if ((!dbc_is_prepared(c, begin) && (out = dbc_prepare(c, begin)) != NULL) ||
+		(!dbc_is_prepared(c, &db_scope_stmt) &&
+			(out = dbc_prepare(c, &db_scope_stmt)) != NULL)) {
+		c->dc_in_txn = 0;
+		return out;
+	}
 	if (PQenterPipelineMode(c->dc_pg) != 1)
 		goto broken;
-	queued += PQsendQueryParams(c->dc_pg, c->dc_begin_sql, 0, NULL, NULL, NULL, NULL, 0);
-	queued += PQsendQueryParams(
-		c->dc_pg, scope_sql, 3, NULL, c->dc_scope_vals, NULL, NULL, 0);
+	queued += PQsendQueryPrepared(c->dc_pg, begin->st_name, 0, NULL, NULL, NULL, 0);
+	queued += PQsendQueryPrepared(
+		c->dc_pg, db_scope_stmt.st_name, 3, c->dc_scope_vals, NULL, NULL, 0);
 	if (k->dk_st != NULL && !dbc_is_prepared(c, k->dk_st)) {
 		queued += PQsendPrepare(c->dc_pg, k->dk_st->st_name, k->dk_st->st_sql,
 			k->dk_st->st_nparams, NULL);
@@ -494,8 +513,11 @@ db_scope_safe(const char *s, const char *allowed)
 static int
 db_begin(struct sd_dbc *c, const struct sd_scope *scope, enum sd_db_iso iso)
 {
-	static const char *const levels[] = {"BEGIN ISOLATION LEVEL READ COMMITTED",
-		"BEGIN ISOLATION LEVEL REPEATABLE READ", "BEGIN ISOLATION LEVEL SERIALIZABLE"};
+	static const struct sd_stmt levels[] = {
+		{"sd_begin_rc", "BEGIN ISOLATION LEVEL READ COMMITTED", 0},
+		{"sd_begin_rr", "BEGIN ISOLATION LEVEL REPEATABLE READ", 0},
+		{"sd_begin_ser", "BEGIN ISOLATION LEVEL SERIALIZABLE", 0},
+	};
 	const char *tenants = scope && scope->sp_tenants ? scope->sp_tenants : "{}";
 	const char *perms = scope && scope->sp_perms ? scope->sp_perms : "";
 
@@ -510,7 +532,7 @@ db_begin(struct sd_dbc *c, const struct sd_scope *scope, enum sd_db_iso iso)
 	c->dc_scope_vals[0] = c->dc_scope_user;
 	c->dc_scope_vals[1] = tenants;
 	c->dc_scope_vals[2] = perms;
-	c->dc_begin_sql = levels[iso];
+	c->dc_begin_stmt = &levels[iso];
 	c->dc_begin_pending = 1;
 	c->dc_stale_fail = 0;
 	return SD_DB_OK;
@@ -542,6 +564,7 @@ sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 	for (attempt = 0; attempt < DB_MAX_TRIES; attempt++) {
 		if ((c = sd_db_acquire(db, &rc)) == NULL)
 			return rc;
+		c->dc_auth_changed = 0;
 		rc = db_begin(c, scope, iso);
 		if (rc == SD_DB_OK) {
 			rc = fn(c, arg);
@@ -550,6 +573,9 @@ sd_db_txn(struct sd_db *db, const struct sd_scope *scope, enum sd_db_iso iso,
 			else if (!c->dc_broken)
 				(void)db_end(c, 0);
 		}
+		/* Only once committed: no one may read the old identity back in. */
+		if (rc == SD_DB_OK && c->dc_auth_changed)
+			sd_authcache_clear();
 		/* A connection idle since before a server restart fails at once. */
 		stale = rc == SD_DB_DOWN && c->dc_stale_fail;
 		c->dc_begin_pending = c->dc_in_txn = 0;

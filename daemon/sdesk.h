@@ -82,9 +82,10 @@ struct sd_conf {
 	unsigned sc_auth_session_idle;      /* [auth] session_idle: seconds */
 	unsigned sc_auth_session_max;       /* [auth] session_max: seconds */
 	unsigned sc_auth_workers;           /* [auth] workers: threads for blocking work */
-	size_t sc_tickets_attachment_max;   /* [tickets] attachment_max: bytes */
-	unsigned sc_tickets_reopen_days;    /* [tickets] reopen_days: after resolution */
-	struct sd_conf_kv *sc_kv;           /* every [plugin.*] key, for plugins */
+	unsigned sc_auth_cache_ms; /* [auth] cache_ms: how long a looked-up token is trusted */
+	size_t sc_tickets_attachment_max; /* [tickets] attachment_max: bytes */
+	unsigned sc_tickets_reopen_days;  /* [tickets] reopen_days: after resolution */
+	struct sd_conf_kv *sc_kv;         /* every [plugin.*] key, for plugins */
 	size_t sc_nkv;
 };
 
@@ -178,6 +179,11 @@ void sd_db_free(struct sd_db *db);
 int sd_db_probe(struct sd_db *db, char *err, size_t errlen);
 /* Takes a connection (connecting if needed); NULL with *rc DOWN or BUSY. */
 struct sd_dbc *sd_db_acquire(struct sd_db *db, int *rc);
+/*
+ * Notes that the running transaction changes who someone is: the identity
+ * cache is emptied now and again after the commit.
+ */
+void sd_db_auth_changed(struct sd_dbc *c);
 /* True when the connection was opened by the acquire that returned it. */
 int sd_db_fresh(const struct sd_dbc *c);
 /* Gives a connection back; a broken one is closed and reopened on next use. */
@@ -644,6 +650,18 @@ int sd_role_valid(const char *role);
 /* True for roles the default MFA policy treats as staff. */
 int sd_role_is_staff(const char *role);
 
+/* authcache.c */
+/* A deep copy of a (NULL when out of memory); free with sd_auth_free. */
+struct sd_auth *sd_auth_dup(const struct sd_auth *a);
+/* A copy of the cached identity of a token hash, or NULL (the caller frees). */
+struct sd_auth *sd_authcache_get(const char *hash);
+/* Remembers a for ms milliseconds (0: not at all). */
+void sd_authcache_put(const char *hash, const struct sd_auth *a, unsigned ms);
+/* Forgets everything: someone's identity or rights changed. */
+void sd_authcache_clear(void);
+/* Frees the cache at exit. */
+void sd_authcache_free(void);
+
 /* tenants.c */
 struct sd_tenant {
 	int t_id;
@@ -677,9 +695,9 @@ void sd_token_hash(const char *token, char out[65]);
  */
 enum MHD_Result sd_auth_check(struct sd_req *r, const struct sd_route *rt);
 /* Builds an sd_auth from a sdesk_session_lookup row; *out is the caller's. */
-int sd_auth_from_row(PGresult *res, int row, struct sd_auth **out);
+int sd_auth_from_row(struct sd_app *app, PGresult *res, int row, struct sd_auth **out);
 /* Looks a session up by its token hash (as a request would). */
-int sd_auth_session_by_hash(struct sd_db *db, const char *hash, struct sd_auth **out);
+int sd_auth_session_by_hash(struct sd_app *app, const char *hash, struct sd_auth **out);
 /* Adds the session cookie to the reply (HttpOnly, SameSite=Strict, Secure over TLS). */
 void sd_auth_set_cookie(struct sd_req *r, const char *token);
 /* Adds an expired session cookie to the reply. */

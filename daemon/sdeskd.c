@@ -212,6 +212,7 @@ main(int argc, char **argv)
 
 	/* Deferred jobs finished while draining; now the threads can go. */
 	sd_workers_free(app.ap_workers);
+	sd_authcache_free();
 	sd_plugins_free(app.ap_plugins);
 	sd_tenants_free(app.ap_tenants);
 	sodium_memzero(app.ap_key, sizeof(app.ap_key));

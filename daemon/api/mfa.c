@@ -344,7 +344,7 @@ mfa_code_request(struct sd_req *r, int (*run)(struct sd_dbc *, void *), int with
 			? sd_reply_error(r, SD_E_CONFLICT, NULL, NULL)
 			: mfa_fail(r, op.mo_result);
 	} else if (rc != SD_DB_OK ||
-		(rc = sd_auth_session_by_hash(r->rq_app->ap_db, op.mo_hash, &a)) != SD_DB_OK) {
+		(rc = sd_auth_session_by_hash(r->rq_app, op.mo_hash, &a)) != SD_DB_OK) {
 		ret = sd_reply_db_error(r, rc);
 	} else {
 		sd_auth_set_cookie(r, op.mo_token);

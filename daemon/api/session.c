@@ -119,7 +119,7 @@ login_reply_session(struct sd_req *r, struct sd_login *lg)
 	struct sd_auth *a = NULL;
 	int rc;
 
-	rc = sd_auth_session_by_hash(r->rq_app->ap_db, lg->lg_token_hash, &a);
+	rc = sd_auth_session_by_hash(r->rq_app, lg->lg_token_hash, &a);
 	if (rc != SD_DB_OK)
 		return sd_reply_db_error(r, rc == SD_DB_NOTFOUND ? SD_DB_FAIL : rc);
 	sd_auth_set_cookie(r, lg->lg_token);

@@ -22,25 +22,22 @@ static const struct sd_stmt ticket_prepare = {"ticket_prepare",
 
 /* Case number, ticket and its first event in one round trip. */
 static const struct sd_stmt ticket_insert = {"ticket_insert",
-	"WITH n AS (INSERT INTO ticket_counters AS c (tenant_id, year, last) VALUES ($1, $17, "
-	"1) "
-	"ON CONFLICT (tenant_id, year) DO UPDATE SET last = c.last + 1 RETURNING last), t AS "
-	"(INSERT INTO tickets (tenant_id, number, type, personal_data_breach, requester_id, "
-	"registered_by, channel, department_id, cost_centre_id, category, subject, "
-	"description, "
-	"impact, urgency, priority, vip, classification, queue) SELECT $1, $2 || '-' || $17 || "
-	"'-' "
-	"|| CASE WHEN n.last < 1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END, "
-	"$3, "
-	"$4::boolean, $5, nullif($6, '0')::bigint, $7, p.department_id, p.cost_centre_id, $8, "
-	"$9, "
-	"$10, $11, $12, $13, $14::boolean, $15, $16 FROM n, people p WHERE p.id = $5 RETURNING "
-	"*), e AS (INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, "
-	"data) "
-	"SELECT t.tenant_id, t.id, nullif($18, '0')::bigint, 'created', true, "
-	"json_build_object('channel', t.channel, 'priority', t.priority, 'queue', t.queue) "
-	"FROM "
-	"t) SELECT t.id, t.number FROM t",
+	"WITH n AS (SELECT sdesk_case_number($1::integer, $17::integer) AS last), t AS (INSERT "
+	"INTO tickets "
+	"(tenant_id, number, type, personal_data_breach, requester_id, registered_by, channel, "
+	"department_id, cost_centre_id, category, subject, description, impact, urgency, "
+	"priority, "
+	"vip, classification, queue) SELECT $1, $2 || '-' || $17::text || '-' || CASE WHEN "
+	"n.last < "
+	"1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END, $3, $4::boolean, $5, "
+	"nullif($6, '0')::bigint, $7, p.department_id, p.cost_centre_id, $8, $9, $10, $11, "
+	"$12, "
+	"$13, $14::boolean, $15, $16 FROM n, people p WHERE p.id = $5 RETURNING *), e AS "
+	"(INSERT "
+	"INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, data) SELECT "
+	"t.tenant_id, t.id, nullif($18, '0')::bigint, 'created', true, json_build_object("
+	"'channel', t.channel, 'priority', t.priority, 'queue', t.queue) FROM t) SELECT t.id, "
+	"t.number FROM t",
 	18};
 
 static const struct sd_stmt ticket_idem_get = {"ticket_idem_get",

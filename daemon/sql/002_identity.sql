@@ -210,10 +210,11 @@ $$;
 
 -- Session and token lookups happen before anyone is known, so they go
 -- through these narrow functions instead of widening the table policies.
+-- One index lookup and one join per request; PL/pgSQL keeps the plans.
+-- Which tenants the grants make visible is worked out by the daemon.
 CREATE FUNCTION sdesk_session_lookup(p_hash bytea)
 RETURNS TABLE (session_id bigint, person_id bigint, tenant_id integer, tenant_code text,
-	login text, display_name text, kind text, mfa_state text, csrf_token text,
-	grants json, visible integer[])
+	login text, display_name text, kind text, mfa_state text, csrf_token text, grants json)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
 	s sessions;
@@ -228,31 +229,13 @@ BEGIN
 	IF s.last_seen_at < now() - interval '60 seconds' THEN
 		UPDATE sessions SET last_seen_at = now() WHERE id = s.id;
 	END IF;
-	RETURN QUERY SELECT * FROM sdesk_person_auth(s.person_id, s.id, s.mfa_state, s.csrf_token);
-END
-$$;
-
--- PL/pgSQL keeps the plan for the session: this runs on every request.
-CREATE FUNCTION sdesk_person_auth(p_person bigint, p_session bigint, p_mfa text,
-	p_csrf text)
-RETURNS TABLE (session_id bigint, person_id bigint, tenant_id integer, tenant_code text,
-	login text, display_name text, kind text, mfa_state text, csrf_token text,
-	grants json, visible integer[])
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-	RETURN QUERY SELECT p_session, p.id, p.tenant_id, t.code, p.login, p.display_name, p.kind,
-		p_mfa, p_csrf,
+	RETURN QUERY SELECT s.id, p.id, p.tenant_id, t.code, p.login, p.display_name, p.kind,
+		s.mfa_state, s.csrf_token,
 		coalesce((SELECT json_agg(json_build_object('role', g.role, 'tenant',
 			coalesce(g.scope_tenant_id, 0), 'team', g.team, 'cost_centre', g.cost_centre_id)
-			ORDER BY g.id) FROM role_grants g WHERE g.person_id = p.id), '[]'::json),
-		ARRAY(SELECT DISTINCT x FROM (
-			SELECT p.tenant_id AS x
-			UNION SELECT g.scope_tenant_id FROM role_grants g
-				WHERE g.person_id = p.id AND g.scope_tenant_id IS NOT NULL
-			UNION SELECT a.id FROM tenants a WHERE EXISTS (SELECT 1 FROM role_grants g
-				WHERE g.person_id = p.id AND g.scope_tenant_id IS NULL)) v ORDER BY x)
+			ORDER BY g.id) FROM role_grants g WHERE g.person_id = p.id), '[]'::json)
 	FROM people p JOIN tenants t ON t.id = p.tenant_id
-	WHERE p.id = p_person AND p.active AND (p.expires_at IS NULL OR p.expires_at > now());
+	WHERE p.id = s.person_id AND p.active AND (p.expires_at IS NULL OR p.expires_at > now());
 END
 $$;
 
@@ -306,7 +289,6 @@ CREATE POLICY audit_append ON audit_log FOR INSERT
 	WITH CHECK (tenant_id IS NULL OR tenant_id = ANY (sdesk_tenants()));
 
 REVOKE ALL ON FUNCTION sdesk_session_lookup(bytea) FROM PUBLIC;
-REVOKE ALL ON FUNCTION sdesk_person_auth(bigint, bigint, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION sdesk_token_lookup(bytea) FROM PUBLIC;
 REVOKE ALL ON FUNCTION sdesk_audit_prepare() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sdesk_session_lookup(bytea), sdesk_token_lookup(bytea),

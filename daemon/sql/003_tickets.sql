@@ -65,12 +65,29 @@ CREATE TABLE vip_people (
 	added_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE ticket_counters (
-	tenant_id integer NOT NULL REFERENCES tenants (id),
-	year integer NOT NULL,
-	last integer NOT NULL,
-	PRIMARY KEY (tenant_id, year)
-);
+-- Case numbers: one sequence per tenant and year, made when the year's
+-- first ticket is filed.  A sequence hands out numbers without holding a
+-- lock until commit, so creates of one municipality never queue behind
+-- each other; a number is never handed out twice (a rolled-back create
+-- leaves a gap, which is allowed).
+CREATE FUNCTION sdesk_case_number(p_tenant integer, p_year integer) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	seq text := format('case_number_%s_%s', p_tenant, p_year);
+BEGIN
+	IF p_year NOT BETWEEN 2000 AND 2200 THEN
+		RAISE EXCEPTION 'year out of range' USING ERRCODE = '22003';
+	END IF;
+	BEGIN
+		RETURN nextval(seq);
+	EXCEPTION WHEN undefined_table THEN
+		EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', seq);
+		RETURN nextval(seq);
+	END;
+END
+$$;
+REVOKE ALL ON FUNCTION sdesk_case_number(integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sdesk_case_number(integer, integer) TO sdesk_app;
 
 CREATE TABLE tickets (
 	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -135,10 +152,12 @@ BEGIN
 	IF TG_OP = 'INSERT' OR NEW.subject IS DISTINCT FROM OLD.subject
 		OR NEW.description IS DISTINCT FROM OLD.description THEN
 		NEW.search := setweight(to_tsvector('swedish', NEW.subject), 'A')
-			|| setweight(to_tsvector('swedish', NEW.description), 'B')
-			|| coalesce((SELECT to_tsvector('swedish', string_agg(e.body, ' '))
-				FROM ticket_entries e WHERE e.ticket_id = NEW.id AND e.kind = 'reply'),
-				''::tsvector);
+			|| setweight(to_tsvector('swedish', NEW.description), 'B');
+		IF TG_OP = 'UPDATE' THEN
+			NEW.search := NEW.search || coalesce((SELECT to_tsvector('swedish',
+				string_agg(e.body, ' ')) FROM ticket_entries e
+				WHERE e.ticket_id = NEW.id AND e.kind = 'reply'), ''::tsvector);
+		END IF;
 	END IF;
 	RETURN NEW;
 END
@@ -267,7 +286,6 @@ CREATE POLICY admin_change ON priority_matrix FOR UPDATE USING (sdesk_has_perm('
 	WITH CHECK (sdesk_has_perm('ticket.admin'));
 
 ALTER TABLE vip_people ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ticket_counters ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tickets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ticket_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE attachment_blobs ENABLE ROW LEVEL SECURITY;
@@ -277,8 +295,6 @@ ALTER TABLE ticket_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY tenant_isolation ON vip_people USING (tenant_id = ANY (sdesk_tenants()))
-	WITH CHECK (tenant_id = ANY (sdesk_tenants()));
-CREATE POLICY tenant_isolation ON ticket_counters USING (tenant_id = ANY (sdesk_tenants()))
 	WITH CHECK (tenant_id = ANY (sdesk_tenants()));
 CREATE POLICY tenant_isolation ON attachment_blobs USING (tenant_id = ANY (sdesk_tenants()))
 	WITH CHECK (tenant_id = ANY (sdesk_tenants()));
@@ -326,13 +342,29 @@ CREATE POLICY event_insert ON ticket_events FOR INSERT
 -- everyone else's only within the tenants the caller sees.  (The view runs
 -- with its owner's rights: it is the one deliberate window through the
 -- people policy, and shows exactly these fields.)
+-- people.staff says whether someone works tickets; role_grants keeps it
+-- right, so reading a card costs no subquery.
+ALTER TABLE people ADD COLUMN staff boolean NOT NULL DEFAULT false;
+CREATE FUNCTION people_staff_sync() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	who bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.person_id ELSE NEW.person_id END;
+BEGIN
+	UPDATE people SET staff = EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = who
+		AND g.role IN ('tech1', 'tech2', 'specialist', 'team_lead'))
+	WHERE id = who;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER people_staff_sync AFTER INSERT OR UPDATE OR DELETE ON role_grants
+	FOR EACH ROW EXECUTE FUNCTION people_staff_sync();
+
 CREATE VIEW person_cards AS
 SELECT p.id, json_build_object('id', p.id, 'name', p.display_name, 'login', p.login,
 	'tenant', t.code, 'vip', v.person_id IS NOT NULL) AS card
 FROM people p JOIN tenants t ON t.id = p.tenant_id
 LEFT JOIN vip_people v ON v.person_id = p.id
-WHERE p.tenant_id = ANY (sdesk_tenants()) OR EXISTS (SELECT 1 FROM role_grants g
-	WHERE g.person_id = p.id AND g.role IN ('tech1', 'tech2', 'specialist', 'team_lead'));
+WHERE p.tenant_id = ANY (sdesk_tenants()) OR p.staff;
 
 -- A ticket as the API shows it (doc) and in lists (summary).  Runs with the
 -- caller's rights, so the ticket policies apply; one plan, no per-row
@@ -374,7 +406,7 @@ LEFT JOIN cost_centres c ON c.id = t.cost_centre_id;
 GRANT SELECT ON person_cards, ticket_cards TO sdesk_app;
 GRANT SELECT ON queues, categories, priority_matrix TO sdesk_app;
 GRANT UPDATE ON priority_matrix TO sdesk_app;
-GRANT SELECT, INSERT, UPDATE ON tickets, ticket_counters TO sdesk_app;
+GRANT SELECT, INSERT, UPDATE ON tickets TO sdesk_app;
 GRANT SELECT, INSERT, DELETE ON vip_people, ticket_links TO sdesk_app;
 GRANT UPDATE ON vip_people TO sdesk_app;
 GRANT SELECT, INSERT ON ticket_entries, attachment_blobs, ticket_attachments, ticket_events,

@@ -72,7 +72,7 @@ sub pgbench_tps {
 my $pg = pg_start();
 my $d = daemon_start($pg, demo => 1,
 	sections => { http => { access_log => 'no', threads => $threads },
-		auth => { mfa_roles => 'admin' } });
+		auth => { mfa_roles => 'admin', cache_ms => 1000 } });
 
 if ($only{http}) {
 	my $bpid = fork() // die;

@@ -172,6 +172,9 @@ sub default_sections {
 		paths => { plugin_dir => "$OBJ/plugins", webroot => "$TOP/webroot",
 			state_dir => "$dir/state" },
 		log => { level => 'info' },
+		# Tests change the database behind the daemon's back and expect
+		# to see it at once; 034_authcache.t tests the cache itself.
+		auth => { cache_ms => 0 },
 	};
 }
 

@@ -32,7 +32,7 @@ sub ticket_world {
 	my (%opts) = @_;
 	my $pg = pg_start();
 	my %sections = %{ $opts{sections} || {} };
-	$sections{auth} = { mfa_roles => 'admin', %{ $sections{auth} || {} } };
+	$sections{auth} = { mfa_roles => 'admin', cache_ms => 0, %{ $sections{auth} || {} } };
 	my $d = daemon_start($pg, demo => 1, sections => \%sections);
 	my (%h, %id);
 	for my $login (sort keys %PEOPLE) {
