@@ -23,6 +23,7 @@ struct list_query {
 	char lq_sql[4096];
 	size_t lq_len;
 	const char *lq_params[LIST_MAX_PARAMS];
+	const struct sd_stmt *lq_stmt; /* a named statement instead of lq_sql */
 	char lq_bufs[LIST_MAX_PARAMS][256];
 	int lq_n;
 };
@@ -189,7 +190,9 @@ list_run(struct sd_dbc *c, void *arg)
 	PGresult *res;
 	int rc, i, n;
 
-	res = sd_db_exec_dynamic(c, op->lo_q->lq_sql, op->lo_q->lq_n, op->lo_q->lq_params);
+	res = op->lo_q->lq_stmt != NULL
+		? sd_db_exec(c, op->lo_q->lq_stmt, op->lo_q->lq_params)
+		: sd_db_exec_dynamic(c, op->lo_q->lq_sql, op->lo_q->lq_n, op->lo_q->lq_params);
 	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK) {
 		PQclear(res);
 		return rc;
@@ -241,9 +244,11 @@ sd_api_tickets_search(struct sd_req *r)
 	int limit;
 
 	memset(&q, 0, sizeof(q));
+	/* The page is picked from tickets; only its rows are dressed as JSON. */
 	list_add(&q,
-		"SELECT t.summary, 0, (extract(epoch FROM t.created_at) * 1000000)::bigint, "
-		"t.id FROM ticket_cards t WHERE true");
+		"SELECT (SELECT c.summary FROM ticket_cards c WHERE c.id = x.id), 0, "
+		"(extract(epoch FROM x.created_at) * 1000000)::bigint, "
+		"x.id FROM (SELECT t.id, t.created_at FROM tickets t WHERE true");
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		if (list_filter(r, &q, filters[i]) < 0)
 			return sd_reply_error(r, SD_E_INVALID_FIELD, filters[i], NULL);
@@ -259,42 +264,57 @@ sd_api_tickets_search(struct sd_req *r)
 			"$%d::bigint)",
 			list_param(&q, ts), list_param(&q, id));
 	}
-	list_add(&q, " ORDER BY t.created_at DESC, t.id DESC LIMIT %d", limit + 1);
+	list_add(&q,
+		" ORDER BY t.created_at DESC, t.id DESC LIMIT %d) x ORDER BY x.created_at "
+		"DESC, x.id DESC",
+		limit + 1);
 	return list_reply(r, &q, limit, "tickets");
 }
+
+static const struct sd_stmt queue_page = {"queue_page",
+	"SELECT summary, priority, (extract(epoch FROM created_at) * 1000000)::bigint, id FROM "
+	"sdesk_queue_page($1, $2::integer, $3::text[], $4::smallint, to_timestamp($5::bigint / "
+	"1000000.0), $6::bigint, $7::integer)",
+	7};
 
 enum MHD_Result
 sd_api_queue_tickets(struct sd_req *r)
 {
+	const char *tenant = sd_req_query(r, "tenant"), *status = sd_req_query(r, "status");
+	char tid[16], statuses[220], pr[24], ts[24], id[24], lim[16];
+	const char *p[7] = {r->rq_params[0], NULL, NULL, pr, ts, id, lim};
 	struct list_query q;
+	struct sd_tenant t;
 	const char *bad = NULL;
 	long long a, b, c;
 	int limit;
 
 	if (!sd_ticket_enum_ok(sd_ticket_enum("queue"), r->rq_params[0]))
 		return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
-	memset(&q, 0, sizeof(q));
-	list_add(&q,
-		"SELECT t.summary, t.priority, (extract(epoch FROM t.created_at) * "
-		"1000000)::bigint, t.id FROM ticket_cards t WHERE t.queue = $%d AND t.status "
-		"NOT IN ('resolved', 'closed')",
-		list_param(&q, r->rq_params[0]));
-	if (list_filter(r, &q, "tenant") < 0 || list_filter(r, &q, "status") < 0)
-		return sd_reply_error(r, SD_E_INVALID_FIELD, "status", NULL);
+	if (tenant != NULL && *tenant != '\0') {
+		if (sd_tenant_get(r->rq_app, 0, tenant, &t) < 0)
+			return sd_reply_error(r, SD_E_INVALID_FIELD, "tenant", NULL);
+		snprintf(tid, sizeof(tid), "%d", t.t_id);
+		p[1] = tid;
+	}
+	if (status != NULL && *status != '\0') {
+		if (!list_statuses(status) || strstr(status, "open") != NULL ||
+			strlen(status) > 200)
+			return sd_reply_error(r, SD_E_INVALID_FIELD, "status", NULL);
+		snprintf(statuses, sizeof(statuses), "{%s}", status);
+		p[2] = statuses;
+	}
 	if (list_page(r, &limit, &a, &b, &c, &bad) < 0)
 		return sd_reply_error(r, SD_E_INVALID_FIELD, bad, NULL);
-	if (a >= 0) {
-		char pr[24], ts[24], id[24];
-
-		snprintf(pr, sizeof(pr), "%lld", a);
-		snprintf(ts, sizeof(ts), "%lld", b);
-		snprintf(id, sizeof(id), "%lld", c);
-		list_add(&q,
-			" AND (t.priority, t.created_at, t.id) > ($%d::smallint, "
-			"to_timestamp($%d::bigint / 1000000.0), $%d::bigint)",
-			list_param(&q, pr), list_param(&q, ts), list_param(&q, id));
-	}
-	list_add(&q, " ORDER BY t.priority, t.created_at, t.id LIMIT %d", limit + 1);
+	/* No cursor: start before the most urgent ticket there can be. */
+	snprintf(pr, sizeof(pr), "%lld", a >= 0 ? a : 0);
+	snprintf(ts, sizeof(ts), "%lld", a >= 0 ? b : -(1LL << 53));
+	snprintf(id, sizeof(id), "%lld", a >= 0 ? c : 0);
+	snprintf(lim, sizeof(lim), "%d", limit + 1);
+	memset(&q, 0, sizeof(q));
+	q.lq_stmt = &queue_page;
+	memcpy(q.lq_params, p, sizeof(p));
+	q.lq_n = 7;
 	return list_reply(r, &q, limit, "tickets");
 }
 

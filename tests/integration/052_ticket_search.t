@@ -80,6 +80,20 @@ ok(grep({ $_->{name} eq 'Lena Dahl' } @{ $ident->{members} }), 'Lena is in the i
 $r = http(GET => $d->url('/api/v1/queues/first_line/tickets'), headers => $h->{'sara.ek'});
 my @prio = map { $_->{priority} } @{ $r->{json}{tickets} };
 is_deeply(\@prio, [sort { $a <=> $b } @prio], 'queue view: most urgent first');
+my @paged;
+$next = undef;
+for (1 .. 4) {
+	$r = http(GET => $d->url('/api/v1/queues/first_line/tickets?limit=2' . ($next ? "&after=$next" : '')),
+		headers => $h->{'sara.ek'});
+	push @paged, map { $_->{number} } @{ $r->{json}{tickets} };
+	$next = $r->{json}{next} or last;
+}
+is_deeply(\@paged, [map { $_->{number} } @{ http(GET => $d->url('/api/v1/queues/first_line/tickets'),
+	headers => $h->{'sara.ek'})->{json}{tickets} }], 'queue pages in the same order');
+$r = http(GET => $d->url('/api/v1/queues/first_line/tickets?tenant=BEN'), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 2, 'queue view filtered by tenant');
+$r = http(GET => $d->url('/api/v1/queues/first_line/tickets?status=assigned'), headers => $h->{'sara.ek'});
+is(scalar @{ $r->{json}{tickets} }, 0, 'and by status');
 is(http(GET => $d->url('/api/v1/queues'), headers => $h->{'elin.frisk'})->{status}, 403,
 	'employees have no queue view');
 is(http(GET => $d->url('/api/v1/queues/nowhere/tickets'), headers => $h->{'sara.ek'})->{status},
