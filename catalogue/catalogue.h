@@ -43,24 +43,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CAT_CODE_MAX 48	  /* codes: [a-z0-9-], 2..47 characters */
+#define CAT_CODE_MAX 48   /* codes: [a-z0-9-], 2..47 characters */
 #define CAT_NAME_MAX 200  /* names and labels, UTF-8 bytes */
 #define CAT_TEXT_MAX 4000 /* descriptions */
 
 enum cat_charging { CAT_CHARGE_CONSUMPTION = 0, CAT_CHARGE_BASIT = 1 };
-enum cat_unit { CAT_UNIT_DEVICE = 0, CAT_UNIT_ACCOUNT, CAT_UNIT_SYSTEM, CAT_UNIT_ORDER,
-	CAT_UNIT_HOUR, CAT_UNIT_YEAR };
+enum cat_unit {
+	CAT_UNIT_DEVICE = 0,
+	CAT_UNIT_ACCOUNT,
+	CAT_UNIT_SYSTEM,
+	CAT_UNIT_ORDER,
+	CAT_UNIT_HOUR,
+	CAT_UNIT_YEAR
+};
 enum cat_order_rule { CAT_ORDER_ANYONE = 0, CAT_ORDER_MANAGER = 1 };
 enum cat_price_kind {
-	CAT_PRICE_MONTHLY = 0,	/* per unit and month (subscription) */
+	CAT_PRICE_MONTHLY = 0,  /* per unit and month (subscription) */
 	CAT_PRICE_ONE_TIME = 1, /* per order */
-	CAT_PRICE_HOURLY = 2,	/* per hour logged on tickets of the service */
-	CAT_PRICE_YEARLY = 3,	/* Bas-IT: a yearly cost split equally between the four */
+	CAT_PRICE_HOURLY = 2,   /* per hour logged on tickets of the service */
+	CAT_PRICE_YEARLY = 3,   /* Bas-IT: a yearly cost split equally between the four */
 };
-enum cat_field_type { CAT_FIELD_TEXT = 0, CAT_FIELD_NUMBER, CAT_FIELD_DATE, CAT_FIELD_CHOICE,
-	CAT_FIELD_PERSON, CAT_FIELD_COST_CENTRE, CAT_FIELD_BOOLEAN };
+enum cat_field_type {
+	CAT_FIELD_TEXT = 0,
+	CAT_FIELD_NUMBER,
+	CAT_FIELD_DATE,
+	CAT_FIELD_CHOICE,
+	CAT_FIELD_PERSON,
+	CAT_FIELD_COST_CENTRE,
+	CAT_FIELD_BOOLEAN
+};
 /* Approval steps, a bit set. */
-#define CAT_APPROVE_MANAGER 0x1	  /* the manager of the order's cost centre */
+#define CAT_APPROVE_MANAGER 0x1   /* the manager of the order's cost centre */
 #define CAT_APPROVE_ARCHITECT 0x2 /* someone with the IT architect role */
 
 /* A date without time (Stockholm calendar day). */
@@ -109,7 +122,7 @@ struct cat_service {
 	char *s_description; /* malloc'd, may be "" */
 	char *s_description_en;
 	char s_queue[CAT_CODE_MAX]; /* the fulfilment queue */
-	int s_maturity;		    /* 0..4 */
+	int s_maturity;             /* 0..4 */
 	enum cat_charging s_charging;
 	enum cat_unit s_unit;
 	enum cat_order_rule s_order;
