@@ -418,6 +418,66 @@ svc_subtasks(struct cat_pctx *pc, yaml_node_t *v, void *obj)
 	cat_parse_subtasks(pc, v, ((struct svc_ctx *)obj)->sc_s);
 }
 
+/* SLA targets: whole business minutes, at most a year of them. */
+#define SLA_MINUTES_MAX (366 * 24 * 60)
+
+static void
+sla_minutes(struct cat_pctx *pc, yaml_node_t *v, const char *key, int64_t *out)
+{
+	int64_t m;
+
+	if (cat_read_int(pc, v, key, &m) == -1)
+		return;
+	if (m < 1 || m > SLA_MINUTES_MAX) {
+		cat_report_error(pc, v->start_mark, "'%s' must be 1..%d minutes (got %lld)",
+			key, SLA_MINUTES_MAX, (long long)m);
+		return;
+	}
+	*out = m;
+}
+
+static void
+sla_calendar(struct cat_pctx *pc, yaml_node_t *v, void *obj)
+{
+	struct cat_sla *sl = &((struct svc_ctx *)obj)->sc_s->s_sla;
+
+	/* The daemon's calendar codes: [a-z0-9_]{2,40}; it checks they exist. */
+	(void)cat_read_ref(pc, v, "calendar", CAT_SET_WORD, 2, 40, NULL, sl->sl_calendar,
+		sizeof(sl->sl_calendar));
+}
+
+static void
+sla_response(struct cat_pctx *pc, yaml_node_t *v, void *obj)
+{
+	sla_minutes(
+		pc, v, "response_minutes", &((struct svc_ctx *)obj)->sc_s->s_sla.sl_response);
+}
+
+static void
+sla_resolution(struct cat_pctx *pc, yaml_node_t *v, void *obj)
+{
+	sla_minutes(pc, v, "resolution_minutes",
+		&((struct svc_ctx *)obj)->sc_s->s_sla.sl_resolution);
+}
+
+static const struct cat_key sla_keys[] = {
+	{"calendar", 1, sla_calendar},
+	{"resolution_minutes", 1, sla_resolution},
+	{"response_minutes", 0, sla_response},
+};
+
+static void
+svc_sla(struct cat_pctx *pc, yaml_node_t *v, void *obj)
+{
+	struct cat_sla *sl = &((struct svc_ctx *)obj)->sc_s->s_sla;
+
+	sl->sl_line = (int)v->start_mark.line + 1;
+	(void)cat_read_map(pc, v, sla_keys, NELEM(sla_keys), obj, "'sla'");
+	/* Half an SLA is none: a calendar without a target cannot run. */
+	if (sl->sl_resolution == 0)
+		sl->sl_calendar[0] = '\0';
+}
+
 static const struct cat_key service_keys[] = {
 	{"approvals", 0, svc_approvals},
 	{"area", 1, svc_area},
@@ -433,6 +493,7 @@ static const struct cat_key service_keys[] = {
 	{"order", 1, svc_order},
 	{"prices", 0, svc_prices},
 	{"queue", 1, svc_queue},
+	{"sla", 0, svc_sla},
 	{"subtasks", 0, svc_subtasks},
 	{"unit", 1, svc_unit},
 };

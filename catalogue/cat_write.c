@@ -328,6 +328,21 @@ write_lists(struct wctx *w, const struct cat_service *s)
 	write_seq_end(w);
 }
 
+/* A service's own SLA, only when it has one. */
+static void
+write_sla(struct wctx *w, const struct cat_sla *sl)
+{
+	if (sl->sl_calendar[0] == '\0')
+		return;
+	write_scalar(w, "sla", YAML_PLAIN_SCALAR_STYLE);
+	write_map_start(w, YAML_FLOW_MAPPING_STYLE);
+	write_key_text(w, "calendar", sl->sl_calendar);
+	if (sl->sl_response > 0)
+		write_key_int(w, "response_minutes", sl->sl_response);
+	write_key_int(w, "resolution_minutes", sl->sl_resolution);
+	write_map_end(w);
+}
+
 static void
 write_service(struct wctx *w, const struct cat_service *s)
 {
@@ -352,6 +367,7 @@ write_service(struct wctx *w, const struct cat_service *s)
 		if (s->s_approvals & (1u << bit))
 			write_scalar(w, cat_approval_names[bit], YAML_PLAIN_SCALAR_STYLE);
 	write_seq_end(w);
+	write_sla(w, &s->s_sla);
 	write_offer(w, s);
 	write_lists(w, s);
 	write_map_end(w);

@@ -24,6 +24,7 @@
  *       unit: device            # device, account, system, order, hour, year
  *       order: manager          # anyone | manager (ordering rights)
  *       approvals: [manager, architect]
+ *       sla: {calendar: dalsland, resolution_minutes: 4800}   # optional
  *       offer:
  *         tenants: [AMA, BEN, MEL, FAR]
  *         roles: []             # empty: every role
@@ -114,6 +115,19 @@ struct cat_subtask {
 	int st_line;
 };
 
+/*
+ * A service's own SLA for the requests that fulfil its orders, in business
+ * minutes of an SLA calendar:
+ *   sla: {calendar: dalsland, response_minutes: 240, resolution_minutes: 4800}
+ * Without one, the general policy for requests applies.
+ */
+struct cat_sla {
+	char sl_calendar[CAT_CODE_MAX]; /* "" = no own SLA */
+	int64_t sl_response;            /* first response; 0 = the general target */
+	int64_t sl_resolution;          /* delivery */
+	int sl_line;
+};
+
 struct cat_service {
 	char s_code[CAT_CODE_MAX];
 	char s_area[CAT_CODE_MAX];
@@ -127,6 +141,7 @@ struct cat_service {
 	enum cat_unit s_unit;
 	enum cat_order_rule s_order;
 	unsigned s_approvals; /* CAT_APPROVE_* */
+	struct cat_sla s_sla; /* its own targets, or the general policy */
 	char (*s_tenants)[4]; /* offered in these tenants */
 	size_t s_ntenants;
 	char **s_roles; /* to these roles (none = all), NULL-terminated */

@@ -122,9 +122,10 @@ sd_audit_req(struct sd_dbc *c, struct sd_req *r, int tenant, const char *action,
 {
 	/*
 	 * Whatever is audited (logout, MFA, roles, accounts, tokens) can change
-	 * who someone is; reads and logins cannot.
+	 * who someone is; reads, logins and orders cannot.
 	 */
-	if (strncmp(action, "ticket.read", 11) != 0 && strncmp(action, "login.", 6) != 0)
+	if (strncmp(action, "ticket.read", 11) != 0 && strncmp(action, "login.", 6) != 0 &&
+		strncmp(action, "order.", 6) != 0)
 		sd_db_auth_changed(c);
 	struct sd_audit_row row;
 	char actor[160];

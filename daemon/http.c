@@ -131,16 +131,51 @@ req_max_body(const struct sd_req *r)
 	return r->rq_app->ap_conf->sc_http_max_body;
 }
 
+/* True for valid UTF-8 (jansson refuses anything else as a string). */
+static int
+req_utf8_ok(const char *s)
+{
+	json_t *t = json_string(s);
+
+	json_decref(t);
+	return t != NULL;
+}
+
+struct req_bad_arg {
+	const char *ba_key; /* the first query argument that is not UTF-8 */
+};
+
+static enum MHD_Result
+req_check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct req_bad_arg *ba = cls;
+
+	(void)kind;
+	if ((key != NULL && !req_utf8_ok(key)) || (value != NULL && !req_utf8_ok(value))) {
+		ba->ba_key = key != NULL && req_utf8_ok(key) ? key : "";
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
 /* First callback: everything that can be decided before the body arrives. */
 static enum MHD_Result
 req_begin(struct sd_req *r)
 {
+	struct req_bad_arg ba = {NULL};
 	const char *cl;
 	unsigned allow;
 	int idx;
 
 	if (strlen(r->rq_path) > HTTP_MAX_URI)
 		return sd_reply_error(r, SD_E_URI_TOO_LONG, NULL, NULL);
+	/* Text goes to the database as UTF-8: anything else is the client's error. */
+	(void)MHD_get_connection_values(r->rq_conn, MHD_GET_ARGUMENT_KIND, req_check_arg, &ba);
+	if (!req_utf8_ok(r->rq_path) || ba.ba_key != NULL)
+		return sd_reply_error(r, SD_E_INVALID_FIELD,
+			ba.ba_key && ba.ba_key[0] ? ba.ba_key : NULL,
+			r->rq_lang_en ? "The address is not valid UTF-8."
+				      : "Adressen är inte giltig UTF-8.");
 	/* An unknown method (0) matches no row, so it gets 405 or 404. */
 	idx = sd_route_match(r->rq_method, r->rq_path, r->rq_pbuf, strlen(r->rq_path) + 1,
 		r->rq_params, &r->rq_nparams, &allow);

@@ -729,6 +729,29 @@ int sd_ctl_keygen(struct sd_conf *conf, int argc, char **argv);
 int sd_ctl_local_account(struct sd_conf *conf, int argc, char **argv);
 int sd_ctl_unlock(struct sd_conf *conf, int argc, char **argv);
 int sd_ctl_audit(struct sd_conf *conf, int argc, char **argv);
+/* ctl_catalogue.c (sdeskctl only): catalogue import FILE | export */
+int sd_ctl_catalogue(struct sd_conf *conf, int argc, char **argv);
+
+/* catjson.c: the catalogue library's structures as JSON and back */
+struct cat_field;
+struct cat_service;
+/* A form field as the API and the database show it. */
+json_t *sd_cat_field_json(const struct cat_field *f);
+/* A service's form (array of fields) and sub-tasks ([{queue, title}]). */
+json_t *sd_cat_form_json(const struct cat_service *s);
+json_t *sd_cat_subtasks_json(const struct cat_service *s);
+/* A service's own SLA ({calendar, response_minutes, resolution_minutes}) or null. */
+json_t *sd_cat_sla_json(const struct cat_service *s);
+/* Fills s's SLA from that JSON (null: none); 0 or -1. */
+int sd_cat_sla_from_json(json_t *sla, struct cat_service *s);
+/* A service's whole definition, as kept in its history. */
+json_t *sd_cat_service_json(const struct cat_service *s);
+/* Fills s's fields from a form array (malloc'd as cat_catalogue_free expects); 0 or -1. */
+int sd_cat_form_from_json(json_t *form, struct cat_service *s);
+/* Fills s's sub-tasks from [{queue, title}]; 0 or -1. */
+int sd_cat_subtasks_from_json(json_t *subtasks, struct cat_service *s);
+/* A NULL-terminated malloc'd copy of an array of strings; 0 or -1. */
+int sd_cat_strings_from_json(json_t *arr, char ***out, size_t *n);
 
 /* api/session.c */
 /* The JSON a client sees of its session (person, roles, tenants, MFA, CSRF token). */
@@ -777,6 +800,24 @@ enum MHD_Result sd_api_matrix_put(struct sd_req *r);
 enum MHD_Result sd_api_vip_list(struct sd_req *r);
 enum MHD_Result sd_api_vip_add(struct sd_req *r);
 enum MHD_Result sd_api_vip_drop(struct sd_req *r);
+
+/* api/catalogue.c */
+struct sd_order_why;
+enum MHD_Result sd_api_catalogue(struct sd_req *r);
+enum MHD_Result sd_api_catalogue_service(struct sd_req *r);
+enum MHD_Result sd_api_catalogue_versions(struct sd_req *r);
+/* api/orders.c */
+enum MHD_Result sd_api_orders_list(struct sd_req *r);
+enum MHD_Result sd_api_order_create(struct sd_req *r);
+enum MHD_Result sd_api_order_get(struct sd_req *r);
+enum MHD_Result sd_api_order_cancel(struct sd_req *r);
+/* Replies to a refusal recorded in w. */
+enum MHD_Result sd_reply_order_why(struct sd_req *r, const struct sd_order_why *w);
+/* api/approvals.c */
+enum MHD_Result sd_api_approvals_list(struct sd_req *r);
+enum MHD_Result sd_api_order_decision(struct sd_req *r);
+/* api/subscriptions.c */
+enum MHD_Result sd_api_subscriptions_list(struct sd_req *r);
 
 /* api/healthz.c */
 enum MHD_Result sd_api_healthz(struct sd_req *r);
@@ -914,7 +955,10 @@ struct sd_ticket_new {
 	const char *tn_idem_actor; /* with tn_idem_key: makes retries safe */
 	const char *tn_idem_key;
 	const char *tn_idem_hash;
-	int tn_tenant; /* out: the requester's tenant */
+	long long tn_service;     /* the catalogue service it is about; 0: none */
+	long long tn_order;       /* the order it fulfils; 0: none */
+	long long tn_cost_centre; /* 0: the requester's */
+	int tn_tenant;            /* out: the requester's tenant */
 	char tn_tenant_code[8];
 	int tn_priority;
 	int tn_vip;
@@ -990,6 +1034,70 @@ int sd_db_ticket_events(
 	struct sd_dbc *c, int tenant, long long ticket, long long actor, json_t *events);
 /* Adds {kind, public, data} to an events array (data reference stolen). */
 void sd_ticket_event(json_t *events, const char *kind, int public, json_t *data);
+
+/* db/orders.c */
+/* Why an order operation was refused (messages may be built at run time). */
+struct sd_order_why {
+	int ow_set;
+	enum sd_error_code ow_code;
+	char ow_field[80]; /* "" when about no one field */
+	char ow_sv[256];
+	char ow_en[256];
+};
+/* Records a refusal in w; returns SD_DB_CONFLICT, so the transaction rolls back. */
+int sd_order_why(struct sd_order_why *w, enum sd_error_code code, const char *field,
+	const char *sv, const char *en);
+/* An order to place. */
+struct sd_order_new {
+	const char *on_service;     /* catalogue code */
+	const char *on_cost_centre; /* code; "" for the orderer's own */
+	int on_quantity;
+	json_t *on_answers; /* the form's answers, borrowed */
+	long long on_orderer;
+	const char *on_orderer_name;
+	int on_tenant; /* the orderer's municipality: orders are placed there */
+	const char *on_tenant_code;
+	const char *on_roles; /* the orderer's roles there, a JSON array */
+	struct sd_order_why on_why;
+	char on_number[32]; /* out: BEN-B2026-000012 */
+	json_t *on_tickets; /* out: numbers of tickets filed now (the caller's array) */
+};
+/*
+ * Checks and places an order (rights, form, prices of today), approves the
+ * manager's step when the orderer is that manager, fulfils it when nothing
+ * is left to approve, audits.  Refusals in on_why.
+ */
+int sd_db_order_create(struct sd_dbc *c, struct sd_req *r, struct sd_order_new *on);
+/*
+ * Files an approved order's tickets (as the appliance, in the order's
+ * municipality), then returns the transaction to sc.  Ticket numbers are
+ * appended to tickets.
+ */
+int sd_db_order_fulfil(struct sd_dbc *c, const struct sd_scope *sc, long long order_id,
+	long long actor, json_t *tickets);
+/* Reads a visible order's JSON (*doc is the caller's); SD_DB_NOTFOUND otherwise. */
+int sd_db_order_read(
+	struct sd_dbc *c, const char *number, json_t **doc, long long *id, int *tenant);
+/*
+ * A ticket is being resolved or closed: when it is an order's ticket, the
+ * order is delivered (subscription and one-time fee start) or, for any
+ * resolution but solved or a workaround, cancelled.  Refuses (SUBTASKS_OPEN
+ * in why) to deliver while sub-tasks are open.
+ */
+int sd_db_order_ticket_done(struct sd_dbc *c, struct sd_req *r, long long ticket,
+	const char *resolution, struct sd_order_why *why);
+/* db/order_decision.c */
+struct sd_order_decision {
+	const char *od_number;
+	int od_reject;
+	const char *od_reason;
+	const char *od_step; /* NULL: every pending step the caller holds */
+	int od_last;         /* set: this decision settles the last step */
+	struct sd_order_why od_why;
+	json_t *od_tickets; /* out: tickets filed when it was the last approval */
+};
+/* Records an approver's decision and its consequences; refusals in od_why. */
+int sd_db_order_decide(struct sd_dbc *c, struct sd_req *r, struct sd_order_decision *od);
 
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */

@@ -185,6 +185,8 @@ cmd_check_config(struct sd_conf *conf, int argc, char **argv)
 /* Sorted by name. */
 static const struct ctl_cmd ctl_cmds[] = {
 	{"audit", sd_ctl_audit, "audit verify: check the audit trail's hash chain", 1},
+	{"catalogue", sd_ctl_catalogue,
+		"catalogue import FILE | catalogue export: the service catalogue", 1},
 	{"check-config", cmd_check_config, "check the configuration file", 1},
 	{"demo", cmd_demo, "demo load: load the demo municipalities (idempotent)", 1},
 	{"errors", cmd_errors, "list the API error codes", 0},

@@ -120,6 +120,7 @@ fail() {
 }
 "$top/sdeskctl" -c "$conf" migrate || fail
 "$top/sdeskctl" -c "$conf" demo load || fail
+"$top/sdeskctl" -c "$conf" catalogue import "$top/catalogue/dalsland.yaml" || fail
 "$top/sdeskctl" -c "$conf" keygen >/dev/null || fail
 printf '%s\n' "$breakglass_pw" | "$top/sdeskctl" -c "$conf" local-account AMA adm-nodkonto \
 	--name "Nödkonto (lokal administratör)" --kind privileged --role 'admin:*' >/dev/null || fail
@@ -166,6 +167,7 @@ cat <<LOGINS
     AMA  karin.wall       Dalsland-2026   team lead
     AMA  maria.falk       Dalsland-2026   digitalisation chief
     AMA  johan.lund       Dalsland-2026   finance
+    AMA  mikael.ros       Dalsland-2026   IT architect (approves hardware and software)
     AMA  adm-jonas.berg   Dalsland-2026   administrator (privileged identity)
     AMA  adm-nodkonto     $breakglass_pw   local break-glass administrator
 

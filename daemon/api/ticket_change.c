@@ -362,6 +362,25 @@ change_escalate(struct change_op *op, const struct sd_ticket_state *old,
 	return SD_DB_OK;
 }
 
+/* A ticket that fulfils an order delivers or cancels it when it is done. */
+static int
+change_order(struct sd_dbc *c, struct change_op *op, const struct sd_ticket_state *old,
+	const struct sd_ticket_state *n)
+{
+	struct sd_order_why why;
+	int rc;
+
+	if (n->ts_status == old->ts_status || !sd_ticket_is_open(old->ts_status) ||
+		sd_ticket_is_open(n->ts_status))
+		return SD_DB_OK;
+	memset(&why, 0, sizeof(why));
+	rc = sd_db_order_ticket_done(c, op->co_req, old->ts_id, n->ts_res_code, &why);
+	if (rc != SD_DB_OK && why.ow_set)
+		return change_refuse(&op->co_why, why.ow_code, "status",
+			op->co_req->rq_lang_en ? why.ow_en : why.ow_sv);
+	return rc;
+}
+
 static int
 change_run(struct sd_dbc *c, void *arg)
 {
@@ -388,6 +407,8 @@ change_run(struct sd_dbc *c, void *arg)
 	} else {
 		rc = op->co_escalate ? change_escalate(op, &old, &n, events)
 				     : change_apply(c, op, &old, &n, events);
+		if (rc == SD_DB_OK && !op->co_escalate)
+			rc = change_order(c, op, &old, &n);
 		if (rc == SD_DB_OK && json_array_size(events) > 0)
 			rc = sd_db_ticket_save(
 				c, &old, &n, events, op->co_req->rq_auth->au_person);

@@ -27,18 +27,21 @@ static const struct sd_stmt ticket_insert = {"ticket_insert",
 	"(tenant_id, number, type, personal_data_breach, requester_id, registered_by, channel, "
 	"department_id, cost_centre_id, category, subject, description, impact, urgency, "
 	"priority, "
-	"vip, classification, queue) SELECT $1, $2 || '-' || $17::text || '-' || CASE WHEN "
+	"vip, classification, queue, service_id, order_id) SELECT $1, $2 || '-' || $17::text "
+	"|| "
+	"'-' || CASE WHEN "
 	"n.last < "
 	"1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END, $3, $4::boolean, $5, "
-	"nullif($6, '0')::bigint, $7, p.department_id, p.cost_centre_id, $8, $9, $10, $11, "
-	"$12, "
-	"$13, $14::boolean, $15, $16 FROM n, people p WHERE p.id = $5 RETURNING *), e AS "
+	"nullif($6, '0')::bigint, $7, p.department_id, coalesce(nullif($21, '0')::bigint, "
+	"p.cost_centre_id), $8, $9, $10, $11, $12, $13, $14::boolean, $15, $16, nullif($19, "
+	"'0')::bigint, nullif($20, '0')::bigint FROM n, people p WHERE p.id = $5 RETURNING *), "
+	"e AS "
 	"(INSERT "
 	"INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, data) SELECT "
 	"t.tenant_id, t.id, nullif($18, '0')::bigint, 'created', true, json_build_object("
 	"'channel', t.channel, 'priority', t.priority, 'queue', t.queue) FROM t) SELECT t.id, "
 	"t.number FROM t",
-	18};
+	21};
 
 static const struct sd_stmt ticket_idem_get = {"ticket_idem_get",
 	"SELECT t.number, k.request_hash FROM idempotency_keys k JOIN tickets t ON t.id = "
@@ -162,8 +165,8 @@ int
 sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 {
 	char tid[16], pdb[2], reg[24], rid[24], imp[4], urg[4], prio[4], vip[2], year[8],
-		actor[24], id[24];
-	const char *p[18];
+		actor[24], id[24], svc[24], ord[24], cc[24];
+	const char *p[21];
 	PGresult *res;
 	int rc, y = tn->tn_year;
 	snprintf(tid, sizeof(tid), "%d", tn->tn_tenant);
@@ -194,6 +197,12 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 	p[15] = tn->tn_queue_buf;
 	p[16] = year;
 	p[17] = actor;
+	snprintf(svc, sizeof(svc), "%lld", tn->tn_service);
+	snprintf(ord, sizeof(ord), "%lld", tn->tn_order);
+	snprintf(cc, sizeof(cc), "%lld", tn->tn_cost_centre);
+	p[18] = svc;
+	p[19] = ord;
+	p[20] = cc;
 	res = sd_db_exec(c, &ticket_insert, p);
 	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK || PQntuples(res) != 1) {
 		PQclear(res);

@@ -8,6 +8,7 @@
 #   $ldap->uri;     # ldap://127.0.0.1:PORT
 #   $ldap->stop;    # the directory goes away
 #   $ldap->start;   # and comes back on the same port
+#   my %plugin = demo_realms($ldap, $dir);   # [plugin.ldap] for all four
 package SdeskSlapd;
 
 use strict;
@@ -17,7 +18,7 @@ use File::Temp qw(tempdir);
 use File::Path qw(remove_tree);
 use IO::Socket::INET;
 
-our @EXPORT = qw(slapd_start slapd_available);
+our @EXPORT = qw(slapd_start slapd_available demo_realms);
 
 my $TOP = $ENV{SDESK_TOP} || do {
 	my $d = __FILE__;
@@ -77,6 +78,31 @@ sub stop {
 	die "slapd-demo.sh stop failed ($rc): $out" if $rc;
 	$self->{running} = 0;
 	return $self;
+}
+
+# demo_realms($ldap, $dir, %over): the [plugin.ldap] keys that serve the
+# four municipalities from this server, with the service account's
+# password in $dir/bind.pw; %over sets more keys for every realm
+# (e.g. user_filter => ...).
+sub demo_realms {
+	my ($ldap, $dir, %over) = @_;
+	open(my $fh, '>', "$dir/bind.pw") or die "$dir/bind.pw: $!";
+	print $fh "sdesk-bind-demo\n";
+	close($fh);
+	chmod 0600, "$dir/bind.pw";
+	my %suffix = (AMA => 'dc=amal,dc=se', BEN => 'dc=bengtsfors,dc=se',
+		MEL => 'dc=mellerud,dc=se', FAR => 'dc=fargelanda,dc=se');
+	my %plugin = (kind => 'identity', realms => 'AMA, BEN, MEL, FAR');
+	for my $t (keys %suffix) {
+		my $s = $suffix{$t};
+		$plugin{"$t.uri"} = $ldap->uri;
+		$plugin{"$t.bind_dn"} = "cn=sdesk,ou=system,$s";
+		$plugin{"$t.bind_password_file"} = "$dir/bind.pw";
+		$plugin{"$t.base"} = "ou=people,$s";
+		$plugin{"$t.group_base"} = "ou=groups,$s";
+		$plugin{"$t.$_"} = $over{$_} for keys %over;
+	}
+	return %plugin;
 }
 
 # slapd_start(): a running server with the demo data loaded.

@@ -185,6 +185,16 @@ static const struct parse_case cases[] = {
 		{{4, 3, "alias *a: write the value out"}}},
 	{"two documents", "version: 1\n---\nversion: 1\n",
 		{{2, 1, "a second YAML document: one is read"}}},
+	{"an SLA of its own",
+		HEAD SVC REST
+		"  sla: {calendar: Dals, response_minutes: 0}\n" PRICE
+		"- code: phone\n  area: workplace\n  name: Telefon\n" REST
+		"  sla: {calendar: dalsland, resolution_minutes: 600000, colour: red}\n" PRICE,
+		{{16, 8, "missing key 'resolution_minutes' in 'sla'"},
+			{16, 19, "'Dals' is not a valid calendar"},
+			{16, 43, "'response_minutes' must be 1..527040 minutes (got 0)"},
+			{29, 49, "'resolution_minutes' must be 1..527040 minutes (got 600000)"},
+			{29, 57, "unknown key 'colour' in 'sla'"}}},
 	{"a NUL", HEAD "- code: laptop\n  area: workplace\n  name: \"Dat\\0or\"\n" REST PRICE,
 		{{8, 9, "'name' contains a NUL character"}}},
 };

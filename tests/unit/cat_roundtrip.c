@@ -63,6 +63,7 @@ static const char synthetic[] =
 	"  charging: basit\n"
 	"  unit: year\n"
 	"  order: manager\n"
+	"  sla: {resolution_minutes: 4800, calendar: '24x7'}\n"
 	"  offer: {tenants: [FAR, MEL, BEN, AMA]}\n"
 	"  prices:\n"
 	"  - {kind: yearly, amount: 999999999.99, from: 2200-12-31}\n"
@@ -153,6 +154,10 @@ same_service(const struct cat_service *x, const struct cat_service *y)
 	SAME(strcmp(x->s_queue, y->s_queue) == 0 && x->s_maturity == y->s_maturity, "queue");
 	SAME(x->s_charging == y->s_charging && x->s_unit == y->s_unit, "charging");
 	SAME(x->s_order == y->s_order && x->s_approvals == y->s_approvals, "order");
+	SAME(strcmp(x->s_sla.sl_calendar, y->s_sla.sl_calendar) == 0 &&
+			x->s_sla.sl_response == y->s_sla.sl_response &&
+			x->s_sla.sl_resolution == y->s_sla.sl_resolution,
+		"sla");
 	SAME(x->s_ntenants == y->s_ntenants && x->s_addon == y->s_addon, "offer");
 	for (i = 0; i < x->s_ntenants; i++)
 		SAME(strcmp(x->s_tenants[i], y->s_tenants[i]) == 0, "tenant");
@@ -288,6 +293,10 @@ spellings_lists(const char *text)
 		       "  approvals: []\n  offer:\n    tenants: [AMA]\n    roles: []\n"
 		       "    departments: []\n    addon: false\n") != NULL,
 		"empty lists written as []");
+	tap_ok(strstr(text,
+		       "  approvals: []\n  sla: {calendar: \"24x7\", resolution_minutes: "
+		       "4800}\n  offer:\n") != NULL,
+		"an SLA between approvals and offer, only when there is one");
 	tap_ok(strstr(text, "  description: \"\"\n  description_en: \"\"\n") != NULL,
 		"no description written as \"\"");
 	tap_ok(strstr(text,
