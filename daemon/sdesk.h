@@ -368,6 +368,12 @@ enum MHD_Result sd_reply_error(struct sd_req *r, enum sd_error_code code, const 
 /* Queues a copy of buf with the given type. */
 enum MHD_Result sd_reply_buf(
 	struct sd_req *r, unsigned status, const char *type, const void *buf, size_t len);
+/*
+ * Queues resp (a file: caching headers already set; the reply takes it)
+ * with the common headers; len is for the access log.
+ */
+enum MHD_Result sd_reply_file(struct sd_req *r, unsigned status, struct MHD_Response *resp,
+	const char *type, size_t len);
 /* Maps an sd_db_rc failure to its error reply. */
 enum MHD_Result sd_reply_db_error(struct sd_req *r, int rc);
 /* A refusal met inside a transaction, replied once it has rolled back. */
@@ -388,6 +394,14 @@ int sd_fault(struct sd_fault *f, enum sd_error_code code, const char *field, con
 enum MHD_Result sd_reply_outcome(struct sd_req *r, int rc, const struct sd_fault *f);
 /* Queues 405 with an Allow header for mask. */
 enum MHD_Result sd_reply_not_allowed(struct sd_req *r, unsigned mask);
+
+/* static.c */
+/* GET or HEAD of a file under [paths] webroot for a path no route matched; else 404/405. */
+enum MHD_Result sd_static_serve(struct sd_req *r);
+/* True for a path static.c may look up: no "..", no hidden files, not /api/. */
+int sd_static_path_ok(const char *path);
+/* The Content-Type for a file name's extension, or NULL when it is not served. */
+const char *sd_static_type(const char *path);
 
 /* metrics.c */
 /* Creates counters for nroutes routes (plus one for unmatched). */
