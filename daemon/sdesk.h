@@ -837,6 +837,11 @@ enum MHD_Result sd_api_directory_groups_list(struct sd_req *r);
 enum MHD_Result sd_api_directory_group_add(struct sd_req *r);
 enum MHD_Result sd_api_directory_group_remove(struct sd_req *r);
 
+/* api/ratings.c */
+enum MHD_Result sd_api_ticket_rating(struct sd_req *r);
+/* api/reports.c */
+enum MHD_Result sd_api_report_tickets(struct sd_req *r);
+
 /* db/login.c */
 /* One login attempt, from the request through the worker and back. */
 struct sd_login {
@@ -1004,6 +1009,28 @@ int sd_db_ticket_events(
 	struct sd_dbc *c, int tenant, long long ticket, long long actor, json_t *events);
 /* Adds {kind, public, data} to an events array (data reference stolen). */
 void sd_ticket_event(json_t *events, const char *kind, int public, json_t *data);
+
+/* db/ratings.c */
+/* The rating of ticket as JSON into *out (NULL when not rated). */
+int sd_db_rating_get(struct sd_dbc *c, long long ticket, json_t **out);
+/* Adds "rating" (the rating or null) to a ticket read with sd_db_ticket_read. */
+int sd_db_ticket_rating(struct sd_dbc *c, struct sd_ticket_row *row);
+/*
+ * Stores person's rating of the locked ticket t (a new one, or a change);
+ * *fresh says which, *out is the rating as JSON (the caller's).
+ */
+int sd_db_rating_put(struct sd_dbc *c, const struct sd_ticket_state *t, long long person,
+	int score, const char *comment, int *fresh, json_t **out);
+
+/* db/reports.c */
+/*
+ * Tickets in and out, backlog, first-contact resolution and satisfaction
+ * per tenant and month ("YYYY-MM-01" bounds, NULL for the last twelve
+ * months; tenant a code or NULL) where scope reads reports; *out is the
+ * caller's.
+ */
+int sd_db_report_tickets(struct sd_db *db, const struct sd_scope *scope, const char *from,
+	const char *to, const char *tenant, json_t **out);
 
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */
