@@ -14,18 +14,19 @@ function el(tag, attrs, text) {
 let uid = 0;
 
 // series: [{name, values: [..], kind: 'bar'|'line', cls}]; labels: x labels.
-export function chart({ title, desc, labels, series, max, target, format = String }) {
+export function chart({ title, desc, labels, series, max, target, format = String, ticks = 4 }) {
 	uid += 1;
 	const W = 640, H = 260, L = 48, R = 12, T = 16, B = 40;
 	const all = series.flatMap((s) => s.values).filter((v) => v !== null && v !== undefined);
-	const top = max ?? Math.max(1, ...all, target ?? 0);
+	// Counts get whole-number steps; a given maximum (100 %, 5) is kept.
+	const top = max ?? Math.max(ticks, Math.ceil(Math.max(...all, target ?? 0) / ticks) * ticks);
 	const y = (v) => T + (H - T - B) * (1 - v / top);
 	const slot = (W - L - R) / Math.max(1, labels.length);
 	const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `ct-${uid} cd-${uid}`, class: 'chart' });
 	svg.append(el('title', { id: `ct-${uid}` }, title), el('desc', { id: `cd-${uid}` }, desc));
 	const axis = el('g', { class: 'axis', 'aria-hidden': 'true' });
-	for (let i = 0; i <= 4; i += 1) {
-		const v = (top * i) / 4;
+	for (let i = 0; i <= ticks; i += 1) {
+		const v = (top * i) / ticks;
 		axis.append(el('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid' }),
 			el('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, format(v)));
 	}

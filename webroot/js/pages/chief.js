@@ -116,14 +116,17 @@ export async function dashboardPage(main, ctx) {
 		type: 'button', onclick: () => download(`sdesk-arenden-${tenant || 'alla'}-${from}-${to}.csv`, csv(report.rows)),
 	}, t('chief.csv'));
 	clear(main, h('h1', null, t('chief.title')), h('p', { class: 'lead' }, t('chief.intro')), form,
-		h('p', { class: 'muted' }, tenant || tenants.join(', ')),
+		h('p', { class: 'muted' }, `${t('chief.tenant')}: ${tenant || tenants.join(', ')}`),
 		h('div', { class: 'charts' },
 			figure('chief.inout', chart({ title: t('chief.inout'), desc, labels, series: inout }), inout),
 			figure('chief.backlog', chart({ title: t('chief.backlog'), desc, labels, series: backlog }), backlog),
 			figure('chief.fcr', chart({ title: t('chief.fcr'), desc, labels, series: fcr, max: 100, target: targetPct, format: (v) => `${Math.round(v)}%` }),
 				fcr, [{ name: t('chief.fcr.target', { p: `${targetPct} %` }), cls: 'target' }]),
-			figure('chief.satisfaction', chart({ title: t('chief.satisfaction'), desc, labels, series: sat, max: 5, format: (v) => number(v, 1) }), sat)),
+			figure('chief.satisfaction', chart({ title: t('chief.satisfaction'), desc, labels, series: sat, max: 5, ticks: 5, format: (v) => number(v, 0) }), sat)),
 		await slaSection(from, to, tenant),
-		h('section', { class: 'figures-box' }, report.rows.length ? table(report.rows) : h('p', null, t('chief.nodata')), csvButton));
+		h('section', { class: 'figures-box' }, table(tenant ? report.rows : m.map((x) => ({
+			tenant: t('chief.all'), month: x.month, created: x.created, resolved: x.resolved, backlog: x.backlog,
+			first_contact: { resolved: x.fcr, of: x.of, rate: x.rate }, satisfaction: { ratings: x.ratings, average: x.average },
+		}))), csvButton));
 	return t('chief.title');
 }

@@ -116,7 +116,7 @@ export async function queuePage(main, ctx) {
 	shown = first.tickets;
 	next = first.next;
 	const title = t('desk.queue.title', { name: q.name });
-	const table = ticketTable(shown, `${title} – ${t('desk.open', { n: openCount(q) })}`);
+	const table = ticketTable(shown, t('desk.open', { n: openCount(q) }));
 	const more = h('button', { type: 'button' }, t('desk.queue.more'));
 	more.addEventListener('click', async () => {
 		const p = await fetchPage(next);

@@ -31,7 +31,7 @@ async function act(cur, fn, message) {
 	await render();
 }
 
-function facts(tk) {
+function facts(tk, names) {
 	const row = (k, v) => [h('dt', null, t(k)), h('dd', null, v)];
 	return h('dl', { class: 'facts' },
 		row('ticket.requester', [person(tk.requester), tk.requester ? ` (${tk.requester.tenant})` : '',
@@ -39,8 +39,8 @@ function facts(tk) {
 		tk.registered_by ? row('ticket.registered_by', person(tk.registered_by)) : null,
 		row('ticket.channel', t(`channel.${tk.channel}`)),
 		row('ticket.type', t(`type.${tk.type}`)),
-		row('ticket.queue', tk.queue),
-		row('ticket.category', tk.category || '–'),
+		row('ticket.queue', names.queues[tk.queue] || tk.queue),
+		row('ticket.category', tk.category ? names.categories[tk.category] || tk.category : '–'),
 		row('ticket.classification', t(`class.${tk.classification}`)),
 		row('ticket.priority', `${t('prio.long', { n: tk.priority })} (${t('ticket.impact')} ${tk.impact}, ${t('ticket.urgency')} ${tk.urgency})`),
 		row('case.created', dateTime(tk.created_at)),
@@ -50,8 +50,8 @@ function facts(tk) {
 
 function summary(tk) {
 	return h('p', { class: 'summary' }, statusText(tk.status), ' · ',
-		h('abbr', { title: t('prio.long', { n: tk.priority }) }, t('prio', { n: tk.priority })), ' · ',
-		['resolved', 'closed'].includes(tk.status) ? '' : slaCell(tk),
+		h('abbr', { title: t('prio.long', { n: tk.priority }) }, t('prio', { n: tk.priority })),
+		['resolved', 'closed'].includes(tk.status) ? null : [' · ', slaCell(tk)],
 		tk.vip ? [' · ', h('strong', { class: 'vip' }, t('vip.long'))] : null);
 }
 
@@ -194,19 +194,23 @@ async function load(n) {
 
 export async function ticketPage(main, ctx) {
 	const n = encodeURIComponent(ctx.params.n);
-	const [data, files, links, queues] = await Promise.all([load(n), api('GET', `/api/v1/tickets/${n}/attachments`),
-		api('GET', `/api/v1/tickets/${n}/links`), api('GET', '/api/v1/queues')]);
+	const [data, files, links, queues, cats] = await Promise.all([load(n), api('GET', `/api/v1/tickets/${n}/attachments`),
+		api('GET', `/api/v1/tickets/${n}/links`), api('GET', '/api/v1/queues'), api('GET', '/api/v1/categories')]);
+	const names = {
+		queues: Object.fromEntries(queues.queues.map((x) => [x.code, x.name])),
+		categories: Object.fromEntries(cats.categories.map((x) => [x.code, x.name])),
+	};
 	const cur = { tk: data.tk };
 	const tk = cur.tk;
 	const q = queues.queues.find((x) => x.code === tk.queue);
 	const title = t('ticket.title', { n: tk.number, subject: tk.subject });
 	const parts = {
-		summary: summary(tk), facts: facts(tk), conv: conversation(data.entries),
+		summary: summary(tk), facts: facts(tk, names), conv: conversation(data.entries),
 		hist: historyList(data.history),
 	};
 	const convBox = h('div', null, parts.conv);
 	const histBox = h('div', null, parts.hist);
-	clear(main, deskBar(), takeFlash(), h('h1', null, title), h('div', { id: 'ticket-summary' }, parts.summary),
+	clear(main, deskBar(), h('h1', null, title), takeFlash(), h('div', { id: 'ticket-summary' }, parts.summary),
 		h('div', { class: 'ticket-layout' },
 			h('div', { class: 'ticket-main' },
 				h('div', { id: 'ticket-facts' }, parts.facts),
@@ -225,7 +229,7 @@ export async function ticketPage(main, ctx) {
 			const d = await load(n);
 			cur.tk = d.tk;
 			main.querySelector('#ticket-summary').replaceChildren(summary(d.tk));
-			main.querySelector('#ticket-facts').replaceChildren(facts(d.tk));
+			main.querySelector('#ticket-facts').replaceChildren(facts(d.tk, names));
 			convBox.replaceChildren(conversation(d.entries));
 			histBox.replaceChildren(historyList(d.history));
 		} catch (e) {
