@@ -27,7 +27,7 @@ like($d->log, qr/access: "GET \/healthz" 200 \d+ [0-9.]+s id=$r->{headers}{'x-re
 	'access log line names method, path, status and request id');
 like($d->log, qr/applied 001_base\.sql/, 'migrations applied at start-up');
 my @migrations = glob(top() . '/daemon/sql/*.sql');
-is($pg->psql('SELECT max(version) FROM schema_migrations'), scalar @migrations,
+is($pg->psql('SELECT count(*) FROM schema_migrations'), scalar @migrations,
 	'schema_migrations records every migration');
 
 is($d->stop, 0, 'SIGTERM: exits 0');
