@@ -40,6 +40,8 @@ async function person(browser, opts = {}) {
 		viewport: opts.viewport || { width: 1280, height: 900 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm',
 		acceptDownloads: true,
 	});
+	// A shorter auto-refresh, to see it happen (the pages read it at load).
+	if (opts.refreshMs) await ctx.addInitScript((ms) => localStorage.setItem('sdesk.refresh_ms', String(ms)), opts.refreshMs);
 	const page = await ctx.newPage();
 	page.setDefaultTimeout(10000);
 	page.errors = [];

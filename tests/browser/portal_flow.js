@@ -106,6 +106,16 @@ main(async (browser) => {
 	await check(sara, 'desk-register-done', 'Registrera');
 	await sara.click('.flash button');
 	await check(sara, 'desk-register', 'Registrera');
+	await sara.locator('h1').click();
+	await sara.keyboard.press('?');
+	await sara.waitForSelector('dialog.help-dialog[open]');
+	ok(/g q/.test(await sara.textContent('dialog.help-dialog')), 'the shortcut help lists "g q"');
+	await check(sara, 'desk-shortcuts-help', 'Registrera');
+	await sara.keyboard.press('Escape');
+	await sara.keyboard.press('g');
+	await sara.keyboard.press('q');
+	await sara.waitForURL(/#\/desk$/);
+	ok(true, '"g q" goes to the queues');
 
 	// The employee sees the answer and rates the help.
 	await elin.reload();
@@ -143,5 +153,35 @@ main(async (browser) => {
 	ok(cells[0] === '1' && cells[1] === '1', `Färgelanda this month: 1 in, 1 solved (${cells.join(' | ')})`);
 	ok(/1 av 1/.test(cells[3]), 'first-contact resolution 1 of 1');
 	ok(cells[5] === '4,0', 'satisfaction 4,0 from the rating');
+
+	// Auto-refresh keeps the technician's place: focus in the queue, and a
+	// half-written reply in the ticket, while others' changes come in.
+	const lena = await person(browser, { refreshMs: 1000 });
+	await login(lena, 'AMA', 'sara.ek');
+	await lena.waitForURL(/#\/desk$/);
+	await lena.goto(`${base}/#/desk/queue/first_line`);
+	const firstRow = lena.locator('table.tickets tbody tr a.row-link').first();
+	await firstRow.waitFor();
+	const focusedNumber = await firstRow.textContent();
+	await firstRow.focus();
+	await elin.click('nav a[href="#/report"]');
+	await elin.fill('input[name="subject"]', 'Wifi i matsalen fungerar inte');
+	await elin.click('form button[type="submit"]');
+	await elin.waitForURL(/#\/receipt\//);
+	const second = (await elin.textContent('#case-number')).trim();
+	await lena.waitForSelector(`tr[data-key="${second}"]`, { timeout: 5000 });
+	ok(true, 'the queue shows a new case by itself');
+	ok(await lena.evaluate((n) => document.activeElement.textContent === n, focusedNumber), 'focus stays on the same case');
+	await lena.click(`tr[data-key="${second}"] a.row-link`);
+	await lena.waitForSelector('#reply-body');
+	await lena.fill('#reply-body', 'Halvfärdigt svar som inte får försvinna');
+	await elin.goto(`${base}/#/cases/${second}`);
+	await elin.waitForSelector('textarea[name="body"]');
+	await elin.fill('textarea[name="body"]', 'Det gäller hela östra flygeln.');
+	await elin.click('#reply-h + form button[type="submit"]');
+	await lena.waitForSelector('.entries >> text=östra flygeln', { timeout: 5000 });
+	ok(true, 'the ticket shows the requester\'s new reply by itself');
+	ok(await lena.inputValue('#reply-body') === 'Halvfärdigt svar som inte får försvinna', 'the half-written reply is still there');
+	ok(await lena.evaluate(() => document.activeElement.id === 'reply-body'), 'and still has the focus');
 	diag(`case ${number}`);
 });

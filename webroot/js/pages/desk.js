@@ -9,7 +9,8 @@ import { go } from '../app.js';
 import { statusText, person, slaCell } from './common.js';
 import { showHelp } from '../keys.js';
 
-const REFRESH_MS = 30000;
+// Every 30 s; a test may ask for less (localStorage sdesk.refresh_ms).
+export const REFRESH_MS = Number(localStorage.getItem('sdesk.refresh_ms')) || 30000;
 
 // The bar above every workspace page: queues, new ticket, search, shortcuts.
 export function deskBar(q = '') {
@@ -90,15 +91,21 @@ export async function queuesPage(main, ctx) {
 			h('span', { class: 'q-count' }, t('desk.open', { n: openCount(q) }))))));
 	fill(queues.queues);
 	const mineTable = ticketTable(mine.assigned, t('desk.mine'));
-	const note = stamp();
+	const none = h('p', null, t('desk.mine.none'));
+	const show = (n) => { mineTable.hidden = n === 0; none.hidden = n > 0; };
+	show(mine.assigned.length);
+	let note = stamp();
 	clear(main, deskBar(), h('h1', null, t('desk.title')),
 		h('section', { 'aria-labelledby': 'q-h' }, h('h2', { id: 'q-h' }, t('desk.queues')), list),
-		h('section', null, mine.assigned.length ? mineTable : h('p', null, t('desk.mine.none'))), note);
+		h('section', null, mineTable, none), note);
 	every(ctx, async () => {
 		const [q2, m2] = await Promise.all([api('GET', '/api/v1/queues'), api('GET', '/api/v1/me/tickets')]);
 		fill(q2.queues);
 		refreshRows(mineTable, m2.assigned);
-		note.replaceWith(stamp());
+		show(m2.assigned.length);
+		const fresh = stamp();
+		note.replaceWith(fresh);
+		note = fresh;
 	});
 	return t('desk.title');
 }
@@ -126,13 +133,17 @@ export async function queuePage(main, ctx) {
 		more.hidden = !next;
 	});
 	more.hidden = !next;
+	const none = h('p', null, t('desk.queue.none'));
+	const show = () => { table.hidden = !shown.length; none.hidden = !!shown.length; };
+	show();
 	let note = stamp();
-	clear(main, deskBar(), h('h1', null, title),
-		shown.length ? table : h('p', null, t('desk.queue.none')), more, note);
+	clear(main, deskBar(), h('h1', null, title), table, none, more, note);
 	every(ctx, async () => {
 		const p = await fetchPage(null, Math.min(100, Math.max(50, shown.length)));
 		shown = p.tickets;
 		refreshRows(table, shown);
+		show();
+		table.caption.textContent = t('desk.open', { n: shown.length });
 		const fresh = stamp();
 		note.replaceWith(fresh);
 		note = fresh;

@@ -10,7 +10,7 @@ import { t, dateTime } from '../i18n.js';
 import { state, render } from '../app.js';
 import { statusText, person, historyList, slaCell } from './common.js';
 import { setFlash, takeFlash } from './cases.js';
-import { deskBar } from './desk.js';
+import { deskBar, REFRESH_MS } from './desk.js';
 
 const resolutionCodes = ['solved', 'workaround', 'no_fault_found', 'duplicate', 'cancelled', 'referred'];
 const linkKinds = ['duplicate_of', 'parent_of', 'child_of', 'caused_by'];
@@ -235,7 +235,7 @@ export async function ticketPage(main, ctx) {
 		} catch (e) {
 			// The next round tries again.
 		}
-	}, 30000);
+	}, REFRESH_MS);
 	ctx.onLeave(() => clearInterval(timer));
 	return title;
 }
