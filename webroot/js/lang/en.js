@@ -335,6 +335,7 @@ export default {
 	'new.person.chosen': 'Requester: {name} ({tenant})',
 	'new.person.change': 'Change person',
 	'new.person.err': 'Choose who the case is for.',
+	'new.subject': 'What is it about? (subject)',
 	'new.channel': 'Channel',
 	'new.submit': 'Register the case',
 	'new.done': 'Case {n} has been registered.',

@@ -335,6 +335,7 @@ export default {
 	'new.person.chosen': 'Anmälare: {name} ({tenant})',
 	'new.person.change': 'Byt person',
 	'new.person.err': 'Välj vem ärendet gäller.',
+	'new.subject': 'Vad gäller det? (rubrik)',
 	'new.channel': 'Kanal',
 	'new.submit': 'Registrera ärendet',
 	'new.done': 'Ärende {n} är registrerat.',

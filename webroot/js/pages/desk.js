@@ -244,7 +244,7 @@ export async function registerPage(main) {
 	const done = h('div', { class: 'flash', role: 'status', hidden: true });
 	const form = h('form', { class: 'card', novalidate: true },
 		formAlert(), picker.box, chosenBox, channelSet,
-		field(t('report.subject'), subject), field(t('ticket.description'), description),
+		field(t('new.subject'), subject), field(t('ticket.description'), description),
 		h('div', { class: 'row' }, field(t('ticket.type'), type), field(t('ticket.category'), category),
 			field(t('ticket.impact'), impact), field(t('ticket.urgency'), urgency)),
 		h('button', { type: 'submit', class: 'primary' }, t('new.submit')));
