@@ -180,7 +180,7 @@ req_begin(struct sd_req *r)
 	idx = sd_route_match(r->rq_method, r->rq_path, r->rq_pbuf, strlen(r->rq_path) + 1,
 		r->rq_params, &r->rq_nparams, &allow);
 	if (idx == -1)
-		return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
+		return sd_static_serve(r); /* the web pages; JSON 404 when none */
 	if (idx < 0)
 		return sd_reply_not_allowed(r, allow);
 	r->rq_route = idx;

@@ -54,6 +54,16 @@ sd_reply_buf(struct sd_req *r, unsigned status, const char *type, const void *bu
 }
 
 enum MHD_Result
+sd_reply_file(struct sd_req *r, unsigned status, struct MHD_Response *resp, const char *type,
+	size_t len)
+{
+	reply_headers(r, resp, type);
+	/* Files are revalidated (static.c sets their caching), not never stored. */
+	MHD_del_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return reply_queue(r, status, resp, len);
+}
+
+enum MHD_Result
 sd_reply_json(struct sd_req *r, unsigned status, json_t *body)
 {
 	struct MHD_Response *resp;

@@ -368,6 +368,12 @@ enum MHD_Result sd_reply_error(struct sd_req *r, enum sd_error_code code, const 
 /* Queues a copy of buf with the given type. */
 enum MHD_Result sd_reply_buf(
 	struct sd_req *r, unsigned status, const char *type, const void *buf, size_t len);
+/*
+ * Queues resp (a file: caching headers already set; the reply takes it)
+ * with the common headers; len is for the access log.
+ */
+enum MHD_Result sd_reply_file(struct sd_req *r, unsigned status, struct MHD_Response *resp,
+	const char *type, size_t len);
 /* Maps an sd_db_rc failure to its error reply. */
 enum MHD_Result sd_reply_db_error(struct sd_req *r, int rc);
 /* A refusal met inside a transaction, replied once it has rolled back. */
@@ -388,6 +394,14 @@ int sd_fault(struct sd_fault *f, enum sd_error_code code, const char *field, con
 enum MHD_Result sd_reply_outcome(struct sd_req *r, int rc, const struct sd_fault *f);
 /* Queues 405 with an Allow header for mask. */
 enum MHD_Result sd_reply_not_allowed(struct sd_req *r, unsigned mask);
+
+/* static.c */
+/* GET or HEAD of a file under [paths] webroot for a path no route matched; else 404/405. */
+enum MHD_Result sd_static_serve(struct sd_req *r);
+/* True for a path static.c may look up: no "..", no hidden files, not /api/. */
+int sd_static_path_ok(const char *path);
+/* The Content-Type for a file name's extension, or NULL when it is not served. */
+const char *sd_static_type(const char *path);
 
 /* metrics.c */
 /* Creates counters for nroutes routes (plus one for unmatched). */
@@ -864,6 +878,11 @@ enum MHD_Result sd_api_directory_groups_list(struct sd_req *r);
 enum MHD_Result sd_api_directory_group_add(struct sd_req *r);
 enum MHD_Result sd_api_directory_group_remove(struct sd_req *r);
 
+/* api/ratings.c */
+enum MHD_Result sd_api_ticket_rating(struct sd_req *r);
+/* api/reports.c */
+enum MHD_Result sd_api_report_tickets(struct sd_req *r);
+
 /* db/login.c */
 /* One login attempt, from the request through the worker and back. */
 struct sd_login {
@@ -1098,6 +1117,27 @@ struct sd_order_decision {
 };
 /* Records an approver's decision and its consequences; refusals in od_why. */
 int sd_db_order_decide(struct sd_dbc *c, struct sd_req *r, struct sd_order_decision *od);
+/* db/ratings.c */
+/* The rating of ticket as JSON into *out (NULL when not rated). */
+int sd_db_rating_get(struct sd_dbc *c, long long ticket, json_t **out);
+/* Adds "rating" (the rating or null) to a ticket read with sd_db_ticket_read. */
+int sd_db_ticket_rating(struct sd_dbc *c, struct sd_ticket_row *row);
+/*
+ * Stores person's rating of the locked ticket t (a new one, or a change);
+ * *fresh says which, *out is the rating as JSON (the caller's).
+ */
+int sd_db_rating_put(struct sd_dbc *c, const struct sd_ticket_state *t, long long person,
+	int score, const char *comment, int *fresh, json_t **out);
+
+/* db/reports.c */
+/*
+ * Tickets in and out, backlog, first-contact resolution and satisfaction
+ * per tenant and month ("YYYY-MM-01" bounds, NULL for the last twelve
+ * months; tenant a code or NULL) where scope reads reports; *out is the
+ * caller's.
+ */
+int sd_db_report_tickets(struct sd_db *db, const struct sd_scope *scope, const char *from,
+	const char *to, const char *tenant, json_t **out);
 
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */

@@ -190,7 +190,9 @@ create_run(struct sd_dbc *c, void *arg)
 		if ((rc = sd_db_ticket_insert(c, op->co_tn)) != SD_DB_OK)
 			return rc;
 	}
-	return sd_db_ticket_read(c, op->co_tn->tn_number, &op->co_row);
+	if ((rc = sd_db_ticket_read(c, op->co_tn->tn_number, &op->co_row)) != SD_DB_OK)
+		return rc;
+	return sd_db_ticket_rating(c, &op->co_row);
 }
 
 enum MHD_Result
@@ -262,7 +264,8 @@ get_run(struct sd_dbc *c, void *arg)
 	int rc;
 
 	json_decref(op->go_row.tr_json);
-	if ((rc = sd_db_ticket_read(c, op->go_number, &op->go_row)) != SD_DB_OK)
+	if ((rc = sd_db_ticket_read(c, op->go_number, &op->go_row)) != SD_DB_OK ||
+		(rc = sd_db_ticket_rating(c, &op->go_row)) != SD_DB_OK)
 		return rc;
 	/* Every read of a confidential or secret ticket is audited. */
 	if (strcmp(op->go_row.tr_class, "confidential") == 0 ||

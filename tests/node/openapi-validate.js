@@ -33,6 +33,10 @@ function check(msg) {
 			return `error ${msg.method} ${msg.path} ${msg.status}: body is not JSON`;
 		}
 	}
+	if (!template && !/^\/api(\/|$)/.test(msg.path) && msg.status < 400 && !isJson) {
+		// The web pages under webroot (daemon/static.c) are not part of the API.
+		return 'skip web page';
+	}
 	if (!template) {
 		// Unknown paths can only have errors, in the one error shape.
 		if (msg.status < 400) return `error ${msg.method} ${msg.path}: ${msg.status} from an undocumented path`;

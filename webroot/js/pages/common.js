@@ -1,0 +1,90 @@
+// pages/common.js: what several pages show the same way: statuses in words,
+// history events, people with their VIP mark, and the time left to the
+// nearest SLA deadline as text, shape and colour.
+import { h } from '../dom.js';
+import { t, duration, dateTime } from '../i18n.js';
+
+export function statusText(status) {
+	return h('span', { class: `status status-${status}` }, t(`status.${status}`));
+}
+
+export function person(p) {
+	if (!p) return t('desk.unassigned');
+	return h('span', { class: 'person' }, p.name,
+		p.vip ? [' ', h('abbr', { class: 'vip', title: t('vip.long') }, t('vip'))] : null);
+}
+
+export function eventText(ev) {
+	const d = ev.data || {};
+	switch (ev.kind) {
+	case 'status':
+		return t('event.status', { from: t(`status.${d.from}`), to: t(`status.${d.to}`) });
+	case 'escalated':
+		return t('event.escalated', { queue: d.queue || '' }) + (d.reason ? `: ${d.reason}` : '');
+	case 'rated':
+		return t('event.rated', { score: d.score });
+	case 'resolved':
+		return t('event.resolved') + (d.text ? `: ${d.text}` : '');
+	case 'created': case 'assigned': case 'forwarded': case 'reply': case 'note': case 'reopened':
+	case 'closed': case 'attachment': case 'link': case 'priority': case 'classification':
+		return t(`event.${ev.kind}`);
+	default:
+		return t('event.other', { kind: ev.kind });
+	}
+}
+
+export function historyList(events) {
+	return h('ol', { class: 'history' }, events.map((ev) => h('li', null,
+		h('time', { datetime: ev.at }, dateTime(ev.at)), ' ',
+		eventText(ev), ev.actor ? h('span', { class: 'muted' }, ` ${t('by', { name: ev.actor.name })}`) : null)));
+}
+
+// Wall-clock targets per priority, only for when the API has no SLA clock.
+const estimateHours = { 1: 4, 2: 8, 3: 24, 4: 72 };
+
+function seconds(v, unit) {
+	return typeof v === 'number' ? v * unit : null;
+}
+
+// The nearest deadline of a ticket: {left, total, paused, estimate} in seconds.
+export function slaOf(tk, now = Date.now()) {
+	let s = tk.sla;
+	if (s && Array.isArray(s.clocks) && s.clocks.length) {
+		s = s.clocks.map((c) => ({ ...c, left: slaOf({ sla: c }, now).left }))
+			.sort((a, b) => (a.left ?? Infinity) - (b.left ?? Infinity))[0];
+	}
+	if (s && typeof s === 'object') {
+		let left = seconds(s.remaining_seconds, 1) ?? seconds(s.remaining_minutes, 60);
+		if (left === null && s.due_at) left = (Date.parse(s.due_at) - now) / 1000;
+		const total = seconds(s.target_seconds, 1) ?? seconds(s.target_minutes, 60);
+		if (left !== null && s.breached === true && left > 0) left = -left;
+		return { left, total, paused: !!s.paused || s.state === 'paused', estimate: false };
+	}
+	const total = (estimateHours[tk.priority] || 24) * 3600;
+	const age = (now - Date.parse(tk.created_at)) / 1000;
+	return { left: total - age, total, paused: false, estimate: true, age };
+}
+
+export function slaLevel(x) {
+	if (x.paused || x.left === null) return 'ok';
+	if (x.left < 0) return 'late';
+	if (x.total ? x.left < x.total * 0.25 : x.left < 3600) return 'warn';
+	return 'ok';
+}
+
+const shapes = { ok: '●', warn: '▲', late: '■' };
+
+// Text first, then shape and colour: nothing is said by colour alone.
+export function slaCell(tk) {
+	const x = slaOf(tk);
+	const level = slaLevel(x);
+	let text;
+	if (x.paused) text = t('sla.paused');
+	else if (x.left === null) text = '';
+	else if (x.left < 0) text = t('sla.late', { t: duration(-x.left) });
+	else text = t('sla.left', { t: duration(x.left) });
+	return h('span', { class: `sla sla-${level}`, title: x.estimate ? t('sla.estimate') : null },
+		h('span', { class: 'sla-shape', 'aria-hidden': 'true' }, shapes[level]), ' ',
+		h('span', { class: 'visually-hidden' }, `${t(`sla.level.${level}`)}: `), text,
+		x.estimate ? h('span', { class: 'visually-hidden' }, ` (${t('sla.estimate')})`) : null);
+}
