@@ -19,8 +19,8 @@ static const struct {
 } role_perms[] = {
 	{"admin",
 		(const char *const[]){"audit.read", "person.admin", "person.read", "role.grant",
-			"tenant.read", "tenant.settings", "ticket.admin", "token.admin",
-			"vip.admin", NULL}},
+			"sla.admin", "tenant.read", "tenant.settings", "ticket.admin",
+			"token.admin", "vip.admin", NULL}},
 	{"architect", (const char *const[]){"person.read", "tenant.read", NULL}},
 	{"chief", (const char *const[]){"person.read", "report.read", "tenant.read", NULL}},
 	{"employee", (const char *const[]){"tenant.read", "ticket.create", NULL}},
