@@ -1058,6 +1058,7 @@ struct sd_sla_ticket {
 	char sk_type[24];
 	int64_t sk_created;
 	int64_t sk_first_response;          /* 0: none yet */
+	int64_t sk_closed;                  /* when closed; 0: not closed */
 	int64_t sk_reported[SD_REG__COUNT]; /* when made, or SLA_TIME_NEVER */
 	struct sla_tev *sk_ev;              /* malloc'd */
 	size_t sk_nev, sk_cap;

@@ -37,7 +37,10 @@ engine_push(struct sd_sla_ticket *t, const struct sla_tev *ev)
 	return 0;
 }
 
-/* The clock event of one stored event "time kind arg [arg]"; 0: none. */
+/*
+ * The clock event of one stored event "time kind arg [arg]": 1, or 2 for
+ * the closing (ev->tv_time only), 0 for one the clocks ignore.
+ */
 static int
 engine_event(char *item, struct sla_tev *ev)
 {
@@ -73,6 +76,8 @@ engine_event(char *item, struct sla_tev *ev)
 		ev->tv_kind = SLA_TEV_RESOLVED;
 	} else if (strcmp(kind, "reopened") == 0) {
 		ev->tv_kind = SLA_TEV_REOPENED;
+	} else if (strcmp(kind, "closed") == 0) {
+		return 2;
 	} else {
 		return 0;
 	}
@@ -92,11 +97,15 @@ sd_sla_ticket_events(struct sd_sla_ticket *t, const char *text)
 	int have_fr = t->sk_first_response != 0, rc = 0, k;
 
 	t->sk_nev = 0;
+	t->sk_closed = 0;
 	if (copy == NULL)
 		return -1;
 	for (item = strtok_r(copy, ";", &save); item != NULL && rc == 0;
 		item = strtok_r(NULL, ";", &save)) {
-		if ((k = engine_event(item, &ev)) <= 0)
+		if ((k = engine_event(item, &ev)) == 2)
+			t->sk_closed =
+				ev.tv_time; /* not a clock event: what met is decided at */
+		if (k != 1)
 			continue;
 		if (t->sk_nev == 0 && ev.tv_kind != SLA_TEV_CREATED) {
 			struct sla_tev c = {t->sk_created, SLA_TEV_CREATED, t->sk_priority,
@@ -343,7 +352,7 @@ sd_sla_compute(const struct sd_sla_ticket *t, const struct sd_sla_rules *rules, 
 	for (k = 0; k < SLA_CK__COUNT; k++) {
 		const struct sla_ticket_clock *c = &res->sr_clock[k];
 
-		res->sr_met[k] = c->tc_present && t->sk_status == SD_TS_CLOSED
+		res->sr_met[k] = c->tc_present && t->sk_closed != 0 && t->sk_closed <= now
 			? c->tc_breached_at == SLA_TIME_NEVER
 			: -1;
 		if (c->tc_present && c->tc_state == SLA_CLOCK_RUNNING &&

@@ -253,7 +253,7 @@ $$;
 -- What the clocks of a ticket are computed from (see daemon/sla_engine.c):
 -- the ticket, and its events as "unix kind arg;..." in the order they were
 -- written: created <priority> <line>, priority <to>, status <to>,
--- escalated <to line>, reply staff|requester, resolved, reopened.  Also
+-- escalated <to line>, reply staff|requester, resolved, reopened, closed.  Also
 -- the regulatory reports made ("kind unix;...").  One ticket (p_ticket),
 -- or every open ticket (with clocks on p_calendar, or none yet).  It reads
 -- internal events too, so it checks itself that the caller may see the
@@ -271,7 +271,7 @@ LANGUAGE sql STABLE AS $$
 			THEN 'staff' ELSE 'requester' END
 		ELSE '-' END, ';' ORDER BY e.id)
 	FROM ticket_events e WHERE e.ticket_id = p_ticket AND e.kind IN ('created', 'priority',
-		'status', 'escalated', 'reply', 'resolved', 'reopened')
+		'status', 'escalated', 'reply', 'resolved', 'reopened', 'closed')
 $$;
 
 CREATE FUNCTION sdesk_sla_input(p_ticket bigint, p_calendar bigint)
