@@ -1145,7 +1145,7 @@ int sd_sla_fire(struct sd_app *app, const char *who, int limit, int64_t *next);
 /* Recomputes and stores ticket's clocks inside the caller's transaction. */
 int sd_db_sla_recompute(struct sd_dbc *c, long long ticket);
 /* Evaluates ticket's clocks now without storing them; *out the caller's. */
-int sd_db_sla_live(struct sd_dbc *c, long long ticket, json_t **out);
+int sd_db_sla_live(struct sd_dbc *c, long long ticket, const char *number, json_t **out);
 /* sd_sla_decorate, loading missing calendars through c (inside a transaction). */
 void sd_db_sla_decorate(struct sd_dbc *c, json_t *v);
 /* sd_sla_decorate, loading missing calendars in scope (outside a transaction). */

@@ -18,7 +18,8 @@
 
 #include "sdesk.h"
 
-#define FIRE_BATCH 200
+/* Small enough that daemons share a burst (each claims its own rows). */
+#define FIRE_BATCH 32
 
 /* The system's own scope: every tenant, and every ticket visible. */
 #define FIRE_PERMS "system.scheduler,ticket.read,ticket.read_secret"
@@ -126,7 +127,7 @@ scheduler_sleep(struct sd_sla_scheduler *s, long ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&s->ss_lock);
-	while (!s->ss_stop &&
+	while (!s->ss_stop && ms > 0 &&
 		pthread_cond_timedwait(&s->ss_cond, &s->ss_lock, &until) != ETIMEDOUT)
 		;
 	stop = s->ss_stop;
@@ -150,12 +151,12 @@ scheduler_main(void *arg)
 			? sd_sla_now() * 1000
 			: (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		ms = poll;
-		if (fired == FIRE_BATCH)
-			ms = 0; /* more are due: go on at once */
-		else if (fired >= 0 && next != SLA_TIME_NEVER && next * 1000 - now_ms < poll)
+		if (fired >= 0 && next != SLA_TIME_NEVER && next * 1000 - now_ms < poll)
 			ms = (long)(next * 1000 - now_ms);
 		if (ms < 10)
 			ms = 10;
+		if (fired == FIRE_BATCH)
+			ms = 0; /* more are due: go on at once */
 	} while (!scheduler_sleep(s, ms));
 	return NULL;
 }

@@ -104,7 +104,7 @@ regulatory_run(struct sd_dbc *c, void *arg)
 	rc = sd_db_ticket_events(c, t.ts_tenant, t.ts_id, op->ro_req->rq_auth->au_person, ev);
 	json_decref(ev);
 	if (rc == SD_DB_OK && (rc = sd_db_sla_recompute(c, t.ts_id)) == SD_DB_OK)
-		rc = sd_db_sla_live(c, t.ts_id, &op->ro_out);
+		rc = sd_db_sla_live(c, t.ts_id, t.ts_number, &op->ro_out);
 out:
 	sd_ticket_state_free(&t);
 	return rc;

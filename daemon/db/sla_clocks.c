@@ -58,9 +58,9 @@ sla_compute(struct sd_dbc *c, long long id, int64_t now, struct sd_sla_ticket *t
 	for (i = 0; i < SD_SLA_INPUT_FIELDS; i++)
 		f[i] = PQgetisnull(q, 0, i) ? NULL : PQgetvalue(q, 0, i);
 	memset(&rules, 0, sizeof(rules));
-	if (sd_sla_rules_parse(
-		    &rules, PQgetvalue(q, 0, SD_SLA_INPUT_FIELDS), err, sizeof(err)) < 0 ||
-		sd_sla_ticket_parse(t, f) < 0 ||
+	if (sd_sla_ticket_parse(t, f) < 0 ||
+		sd_sla_rules_parse(
+			&rules, PQgetvalue(q, 0, SD_SLA_INPUT_FIELDS), err, sizeof(err)) < 0 ||
 		sd_sla_compute(t, &rules, now, res, err, sizeof(err)) < 0)
 		sd_log(SD_LOG_WARN, "sla", "ticket %lld: clocks not computed: %s", id,
 			err[0] ? err : "out of memory");
@@ -124,7 +124,7 @@ sla_live_warnings(struct sd_dbc *c, long long id, json_t *live)
 }
 
 int
-sd_db_sla_live(struct sd_dbc *c, long long ticket, json_t **out)
+sd_db_sla_live(struct sd_dbc *c, long long ticket, const char *number, json_t **out)
 {
 	struct sd_sla_ticket t;
 	struct sd_sla_result res;
@@ -136,7 +136,13 @@ sd_db_sla_live(struct sd_dbc *c, long long ticket, json_t **out)
 	if ((rc = sla_compute(c, ticket, now, &t, &res, &computed)) == SD_DB_OK) {
 		*out = computed ? sd_sla_live_json(&t, &res, now)
 				: json_pack("{s:n, s:{}, s:[]}", "now", "clocks", "regulatory");
-		rc = *out != NULL ? sla_live_warnings(c, ticket, *out) : SD_DB_FAIL;
+		if (*out != NULL && t.sk_id != 0)
+			json_object_update_new(*out,
+				json_pack("{s:s, s:s, s:i, s:s}", "ticket", number, "type",
+					t.sk_type, "priority", t.sk_priority, "status",
+					sd_ticket_status_name(t.sk_status)));
+		rc = *out != NULL && t.sk_id != 0 ? sla_live_warnings(c, ticket, *out)
+						  : SD_DB_FAIL;
 	}
 	sd_sla_ticket_clear(&t);
 	return rc;
