@@ -1085,7 +1085,7 @@ struct sd_sla_result {
 	struct sla_ticket_clock sr_clock[SLA_CK__COUNT];
 	long long sr_calendar[SLA_CK__COUNT];
 	int sr_calver[SLA_CK__COUNT];
-	const char *sr_calcode[SLA_CK__COUNT]; /* borrowed from the rules */
+	char sr_calcode[SLA_CK__COUNT][48];
 	const struct sla_calendar *sr_cal[SLA_CK__COUNT];
 	int sr_met[SLA_CK__COUNT]; /* closed ticket: 1 met, 0 breached; -1 not closed */
 	int64_t sr_due;            /* the nearest due running clock, or SLA_TIME_NEVER */

@@ -136,17 +136,21 @@ sd_sla_ticket_events(struct sd_sla_ticket *t, const char *text)
 void
 sd_sla_ticket_reported(struct sd_sla_ticket *t, const char *text)
 {
+	char *copy = strdup(text ? text : ""), *item, *at, *save = NULL;
 	int k;
 
 	for (k = 0; k < SD_REG__COUNT; k++)
 		t->sk_reported[k] = SLA_TIME_NEVER;
-	for (k = 0; text != NULL && k < SD_REG__COUNT; k++) {
-		const char *p = strstr(text, sd_sla_regulatory_name(k));
-
-		if (p != NULL)
-			t->sk_reported[k] =
-				strtoll(p + strlen(sd_sla_regulatory_name(k)), NULL, 10);
+	for (item = copy ? strtok_r(copy, ";", &save) : NULL; item != NULL;
+		item = strtok_r(NULL, ";", &save)) {
+		if ((at = strchr(item, ' ')) == NULL)
+			continue;
+		*at++ = '\0';
+		for (k = 0; k < SD_REG__COUNT; k++)
+			if (strcmp(item, sd_sla_regulatory_name(k)) == 0)
+				t->sk_reported[k] = strtoll(at, NULL, 10);
 	}
+	free(copy);
 }
 
 const char *
@@ -297,7 +301,8 @@ engine_policy(const struct sd_sla_ticket *t, const struct sd_sla_rules *r,
 				continue;
 			res->sr_calendar[k] = x->sr_calendar;
 			res->sr_calver[k] = x->sr_calver;
-			res->sr_calcode[k] = x->sr_calcode;
+			snprintf(res->sr_calcode[k], sizeof(res->sr_calcode[k]), "%s",
+				x->sr_calcode);
 			pol->tp_cal[k] = sd_sla_calendar_cached(x->sr_calendar, x->sr_calver);
 			if (k <= SLA_CK_RESOLUTION)
 				pol->tp_pause_supplier = x->sr_pause_supplier;

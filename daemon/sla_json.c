@@ -149,8 +149,7 @@ sla_live_clock(const struct sd_sla_result *res, int k, int64_t now)
 		json_array_append_new(warn,
 			json_pack("{s:i, s:o}", "threshold", percents[i], "reached_at",
 				sla_time_json(c->tc_reached[i])));
-	json_object_set_new(
-		o, "calendar", json_string(res->sr_calcode[k] ? res->sr_calcode[k] : ""));
+	json_object_set_new(o, "calendar", json_string(res->sr_calcode[k]));
 	json_object_set_new(o, "breached_at", sla_time_json(c->tc_breached_at));
 	json_object_set_new(o, "cycle", json_integer(c->tc_cycle));
 	json_object_set_new(o, "thresholds", warn);

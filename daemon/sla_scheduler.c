@@ -22,11 +22,19 @@
 #define FIRE_BATCH 32
 
 /* The system's own scope: every tenant, and every ticket visible. */
-#define FIRE_PERMS "system.scheduler,ticket.read,ticket.read_secret"
+#define FIRE_PERMS "system.scheduler,ticket.read,ticket.read_secret,ticket.work"
 
+/*
+ * A warning whose ticket is being changed right now is skipped (its
+ * ticket's key-share lock, needed for the event, would wait): the change
+ * recomputes it, and the next look fires it.  So the scheduler never waits
+ * on a lock while holding one, and cannot deadlock with a ticket change.
+ */
 static const struct sd_stmt sla_fire = {"sla_fire",
-	"WITH due AS (SELECT w.id FROM sla_warnings w WHERE w.fired_at IS NULL AND w.due_at <= "
-	"to_timestamp($1::bigint) ORDER BY w.due_at FOR UPDATE SKIP LOCKED LIMIT $2::integer), "
+	"WITH due AS (SELECT w.id FROM sla_warnings w JOIN tickets t ON t.id = w.ticket_id "
+	"WHERE "
+	"w.fired_at IS NULL AND w.due_at <= to_timestamp($1::bigint) ORDER BY w.due_at LIMIT "
+	"$2::integer FOR UPDATE OF w SKIP LOCKED FOR KEY SHARE OF t SKIP LOCKED), "
 	"fired AS (UPDATE sla_warnings w SET fired_at = now(), fired_by = $3 FROM due WHERE "
 	"w.id = due.id AND w.fired_at IS NULL RETURNING w.id, w.tenant_id, w.ticket_id, "
 	"w.clock, w.cycle, w.threshold, w.due_at), ev AS (INSERT INTO ticket_events "
