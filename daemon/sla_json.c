@@ -3,7 +3,7 @@
  *
  *   {"state": "running", "target_minutes": 240, "elapsed_minutes": 75,
  *    "remaining_minutes": 165, "due_at": "2026-03-09T12:30:00Z",
- *    "breached": false, "met": null}
+ *    "breached": false, "met": null, "warning": 75}
  *
  * Minutes are business minutes of the clock's calendar; remaining is
  * negative once the target is used up.  A stored running clock is read
@@ -67,7 +67,7 @@ sla_raw_time(json_t *v)
 
 /*
  * One stored clock [state, target, elapsed, evaluated_at, due_at,
- * breached_at, met, calendar, version] as the API shows it at now.
+ * breached_at, met, calendar, version, warned] as the API shows it at now.
  */
 static json_t *
 sla_decorate_clock(json_t *raw, int64_t now, const struct sd_sla_loader *ld)
@@ -77,7 +77,7 @@ sla_decorate_clock(json_t *raw, int64_t now, const struct sd_sla_loader *ld)
 	int64_t elapsed = (int64_t)json_integer_value(json_array_get(raw, 2));
 	int64_t due = sla_raw_time(json_array_get(raw, 4));
 	int64_t breached = sla_raw_time(json_array_get(raw, 5));
-	json_t *met = json_array_get(raw, 6);
+	json_t *met = json_array_get(raw, 6), *warned = json_array_get(raw, 9), *clock;
 	const struct sla_calendar *cal = NULL;
 
 	if (state == NULL)
@@ -95,10 +95,13 @@ sla_decorate_clock(json_t *raw, int64_t now, const struct sd_sla_loader *ld)
 				   : -sla_business_seconds(cal, due, now));
 	if (strcmp(state, "running") == 0 && due <= now)
 		breached = breached < due ? breached : due;
-	return sd_sla_clock_json(state, target, elapsed,
+	clock = sd_sla_clock_json(state, target, elapsed,
 		strcmp(state, "running") == 0 ? due : SLA_TIME_NEVER,
 		(breached != SLA_TIME_NEVER && breached <= now) || elapsed > target,
 		json_is_boolean(met) ? json_is_true(met) : -1);
+	/* What the queue shows of the warnings: the highest one fired. */
+	json_object_set(clock, "warning", json_is_integer(warned) ? warned : json_null());
+	return clock;
 }
 
 /* A ticket (or summary) whose "sla" holds stored figures gets them finished. */

@@ -234,8 +234,9 @@ CREATE POLICY outbox_scheduler ON notifications_outbox
 
 -- A ticket document or summary with its stored clocks added under "sla"
 -- (raw figures: [state, target_s, elapsed_s, evaluated_at, due_at,
--- breached_at, met, calendar_id, calendar_version], instants as Unix
--- seconds) for the daemon to finish with business-time arithmetic.  Runs
+-- breached_at, met, calendar_id, calendar_version, the highest warning
+-- fired], instants as Unix seconds) for the daemon to finish with
+-- business-time arithmetic.  Runs
 -- with the caller's rights: without ticket.read there is nothing to add.
 CREATE FUNCTION sdesk_with_sla(doc json, p_ticket bigint) RETURNS json
 LANGUAGE sql STABLE AS $$
@@ -245,7 +246,9 @@ LANGUAGE sql STABLE AS $$
 			floor(extract(epoch FROM c.evaluated_at))::bigint,
 			floor(extract(epoch FROM c.due_at))::bigint,
 			floor(extract(epoch FROM c.breached_at))::bigint, c.met, c.calendar_id,
-			k.version)) AS raw
+			k.version, (SELECT max(w.threshold) FROM sla_warnings w
+				WHERE w.ticket_id = c.ticket_id AND w.clock = c.kind
+				AND w.cycle = c.cycle AND w.fired_at IS NOT NULL))) AS raw
 		FROM sla_clocks c JOIN sla_calendars k ON k.id = c.calendar_id
 		WHERE c.ticket_id = p_ticket) s
 $$;

@@ -55,6 +55,7 @@ for my $s (@seen[0 .. 3]) {
 		"P$s->{priority}: first response $fr->{remaining_minutes} of $t min remaining");
 	ok($fr->{due_at}, "P$s->{priority}: with its due time");
 }
+is($seen[0]{sla}{first_response}{warning}, undef, 'no warning has fired yet');
 is($seen[4]{sla}{first_response}{state}, 'stopped', 'the paused one was answered');
 is($seen[4]{sla}{resolution}{due_at}, undef, 'and has no due time');
 

@@ -71,6 +71,11 @@ is($pg->psql("SELECT count(*) FROM sla_warnings WHERE fired_at > due_at + interv
 diag('fired by: ' . join(', ', split /\n/, $pg->psql(
 	'SELECT fired_by || ' . "' x '" . ' || count(*) FROM sla_warnings GROUP BY fired_by')));
 
+my $q = http(GET => $b->url('/api/v1/queues/first_line/tickets?limit=100'),
+	headers => $h->{'sara.ek'});
+is(scalar(grep { ($_->{sla}{resolution}{warning} // 0) == 100 } @{ $q->{json}{tickets} }), 50,
+	'the queue shows each ticket warned at 100 %');
+
 # A change recomputes the clock; a fired warning is never armed again.
 $t = ticket_of($a, $h->{'sara.ek'}, $num[0]);
 my $r = http(PATCH => $b->url("/api/v1/tickets/$num[0]"), headers => $h->{'sara.ek'},
