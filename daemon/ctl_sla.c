@@ -4,10 +4,12 @@
  * again from its events and stored.
  *
  * The tickets stream out in one COPY (one connection, one snapshot) and the
- * results go back in large batches on a second connection, each batch one
- * short transaction through sdesk_sla_store(), which skips a ticket that
- * changed meanwhile (the daemon that changed it has recomputed it).  Runs
- * as the owner role: it reads every municipality's tickets.
+ * results go back in large batches over several other connections at once
+ * (--jobs), each batch one short transaction through sdesk_sla_store(),
+ * which skips a ticket that changed meanwhile (the daemon that changed it
+ * has recomputed it) and writes only what changed.  Computing goes on
+ * while batches are stored.  Runs as the owner role: it reads every
+ * municipality's tickets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "sdesk.h"
 
 #define RECOMPUTE_BATCH 2000
+#define RECOMPUTE_JOBS_MAX 16
 
 /* A growing "[doc,doc,...]" text. */
 struct recompute_batch {
@@ -26,10 +29,12 @@ struct recompute_batch {
 };
 
 struct recompute {
-	PGconn *rc_in, *rc_out;
+	PGconn *rc_in;
+	PGconn *rc_out[RECOMPUTE_JOBS_MAX]; /* writers, used in turn */
+	int rc_busy[RECOMPUTE_JOBS_MAX];    /* a batch is in flight on it */
+	int rc_jobs, rc_next;
 	struct sd_sla_rules rc_rules;
 	struct recompute_batch rc_batch;
-	int64_t rc_now;
 	long long rc_read, rc_stored, rc_clocks, rc_failed;
 	double rc_compute_s, rc_store_s;
 };
@@ -64,32 +69,66 @@ batch_add(struct recompute_batch *b, const char *doc)
 	return 0;
 }
 
-/* Stores the batch in one transaction; -1 with the server's words printed. */
+/* Waits for writer i's batch; -1 with the server's words printed. */
+static int
+writer_wait(struct recompute *rc, int i)
+{
+	double t0 = recompute_clock();
+	PGresult *res;
+	int ok = 1;
+
+	while (rc->rc_busy[i] && (res = PQgetResult(rc->rc_out[i])) != NULL) {
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+			rc->rc_stored += atoll(PQgetvalue(res, 0, 0));
+		else if (ok) {
+			fprintf(stderr, "sdeskctl: storing clocks: %s",
+				PQresultErrorMessage(res));
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	rc->rc_busy[i] = 0;
+	rc->rc_store_s += recompute_clock() - t0;
+	return ok ? 0 : -1;
+}
+
+/* Sends the batch to the next writer (after its last one is stored). */
 static int
 batch_flush(struct recompute *rc)
 {
 	struct recompute_batch *b = &rc->rc_batch;
+	int i = rc->rc_next;
 	const char *p[1];
-	PGresult *res;
-	double t0 = recompute_clock();
-	int ok;
 
 	if (b->rb_n == 0)
 		return 0;
+	rc->rc_next = (i + 1) % rc->rc_jobs;
+	if (writer_wait(rc, i) < 0)
+		return -1;
 	b->rb_buf[b->rb_len++] = ']';
 	b->rb_buf[b->rb_len] = '\0';
 	p[0] = b->rb_buf;
-	res = PQexecParams(
-		rc->rc_out, "SELECT sdesk_sla_store($1::jsonb)", 1, NULL, p, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (ok)
-		rc->rc_stored += atoll(PQgetvalue(res, 0, 0));
-	else
-		fprintf(stderr, "sdeskctl: storing clocks: %s", PQresultErrorMessage(res));
-	PQclear(res);
+	/* libpq copies the text out before it returns: the buffer is free again. */
+	if (!PQsendQueryParams(rc->rc_out[i], "SELECT sdesk_sla_store($1::jsonb)", 1, NULL, p,
+		    NULL, NULL, 0)) {
+		fprintf(stderr, "sdeskctl: storing clocks: %s", PQerrorMessage(rc->rc_out[i]));
+		return -1;
+	}
+	rc->rc_busy[i] = 1;
 	b->rb_len = b->rb_n = 0;
-	rc->rc_store_s += recompute_clock() - t0;
-	return ok ? 0 : -1;
+	return 0;
+}
+
+/* The last batch, and every writer done. */
+static int
+batch_finish(struct recompute *rc)
+{
+	int i, ret = batch_flush(rc);
+
+	for (i = 0; i < rc->rc_jobs; i++)
+		if (writer_wait(rc, i) < 0)
+			ret = -1;
+	return ret;
 }
 
 /* Splits a COPY text line into its fields in place (\N is NULL). */
@@ -134,13 +173,15 @@ recompute_one(struct recompute *rc, char *line)
 	struct sd_sla_result res;
 	char err[256] = "", *doc = NULL;
 	double t0 = recompute_clock();
+	int64_t now = 0;
 	json_t *j;
 	int k;
 
 	rc->rc_read++;
 	memset(&t, 0, sizeof(t));
 	if (recompute_fields(line, f) < 0 || sd_sla_ticket_parse(&t, f) < 0 ||
-		sd_sla_compute(&t, &rc->rc_rules, rc->rc_now, &res, err, sizeof(err)) < 0) {
+		sd_sla_compute(&t, &rc->rc_rules, now = sd_sla_now_for(&t), &res, err,
+			sizeof(err)) < 0) {
 		fprintf(stderr, "sdeskctl: ticket %lld: %s\n", t.sk_id,
 			err[0] ? err : "bad row");
 		rc->rc_failed++;
@@ -149,7 +190,7 @@ recompute_one(struct recompute *rc, char *line)
 	}
 	for (k = 0; k < SLA_CK__COUNT; k++)
 		rc->rc_clocks += res.sr_clock[k].tc_present;
-	if ((j = sd_sla_store_doc(&t, &res, rc->rc_now)) != NULL)
+	if ((j = sd_sla_store_doc(&t, &res, now)) != NULL)
 		doc = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	sd_sla_ticket_clear(&t);
@@ -199,7 +240,7 @@ recompute_stream(struct recompute *rc, long long ticket, long long calendar)
 		}
 		PQclear(res);
 	}
-	return ret == 0 && n == -1 ? batch_flush(rc) : -1;
+	return ret == 0 && n == -1 ? batch_finish(rc) : -1;
 }
 
 /* One number from a one-row query with one parameter; 0 when not found. */
@@ -219,7 +260,7 @@ recompute_lookup(PGconn *pg, const char *sql, const char *arg)
 static int
 recompute_rules(struct recompute *rc)
 {
-	PGresult *res = PQexec(rc->rc_out, "SELECT sdesk_sla_rules(NULL, NULL)");
+	PGresult *res = PQexec(rc->rc_out[0], "SELECT sdesk_sla_rules(NULL, NULL)");
 	char err[256] = "";
 	int ok = PQresultStatus(res) == PGRES_TUPLES_OK &&
 		sd_sla_rules_parse(&rc->rc_rules, PQgetvalue(res, 0, 0), err, sizeof(err)) == 0;
@@ -234,7 +275,9 @@ recompute_rules(struct recompute *rc)
 static int
 recompute_usage(void)
 {
-	fprintf(stderr, "usage: sdeskctl sla recompute [--calendar CODE] [--ticket NUMBER]\n");
+	fprintf(stderr,
+		"usage: sdeskctl sla recompute [--calendar CODE] [--ticket NUMBER] "
+		"[--jobs N]\n");
 	return 2;
 }
 
@@ -244,19 +287,39 @@ recompute_run(struct recompute *rc, const char *cal_code, const char *number)
 	long long calendar = 0, ticket = 0;
 
 	if (cal_code != NULL &&
-		(calendar = recompute_lookup(rc->rc_out,
+		(calendar = recompute_lookup(rc->rc_out[0],
 			 "SELECT id FROM sla_calendars WHERE code = $1", cal_code)) == 0) {
 		fprintf(stderr, "sdeskctl: no calendar '%s'\n", cal_code);
 		return 1;
 	}
 	if (number != NULL &&
-		(ticket = recompute_lookup(rc->rc_out,
+		(ticket = recompute_lookup(rc->rc_out[0],
 			 "SELECT id FROM tickets WHERE number = $1", number)) == 0) {
 		fprintf(stderr, "sdeskctl: no ticket '%s'\n", number);
 		return 1;
 	}
 	if (recompute_rules(rc) < 0 || recompute_stream(rc, ticket, calendar) < 0)
 		return 1;
+	return 0;
+}
+
+/* The reader and rc_jobs writers; -1 (said why) when one cannot connect. */
+static int
+recompute_connect(struct recompute *rc, const char *dsn)
+{
+	int i;
+
+	rc->rc_in = PQconnectdb(dsn);
+	for (i = 0; i < rc->rc_jobs; i++)
+		rc->rc_out[i] = PQconnectdb(dsn);
+	for (i = -1; i < rc->rc_jobs; i++) {
+		PGconn *pg = i < 0 ? rc->rc_in : rc->rc_out[i];
+
+		if (PQstatus(pg) != CONNECTION_OK) {
+			fprintf(stderr, "sdeskctl: cannot connect: %s", PQerrorMessage(pg));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -270,11 +333,16 @@ sd_ctl_sla(struct sd_conf *conf, int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "recompute") != 0)
 		return recompute_usage();
+	memset(&rc, 0, sizeof(rc));
+	rc.rc_jobs = 4;
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--calendar") == 0 && i + 1 < argc)
 			cal = argv[++i];
 		else if (strcmp(argv[i], "--ticket") == 0 && i + 1 < argc)
 			number = argv[++i];
+		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc &&
+			(rc.rc_jobs = atoi(argv[++i])) >= 1 && rc.rc_jobs <= RECOMPUTE_JOBS_MAX)
+			continue;
 		else
 			return recompute_usage();
 	}
@@ -282,23 +350,17 @@ sd_ctl_sla(struct sd_conf *conf, int argc, char **argv)
 		fprintf(stderr, "sdeskctl: set [database] owner_dsn\n");
 		return 1;
 	}
-	memset(&rc, 0, sizeof(rc));
-	rc.rc_now = sd_sla_now();
-	rc.rc_in = PQconnectdb(conf->sc_db_owner_dsn);
-	rc.rc_out = PQconnectdb(conf->sc_db_owner_dsn);
-	if (PQstatus(rc.rc_in) != CONNECTION_OK || PQstatus(rc.rc_out) != CONNECTION_OK) {
-		fprintf(stderr, "sdeskctl: cannot connect: %s", PQerrorMessage(rc.rc_in));
-		ret = 1;
-	} else {
-		ret = recompute_run(&rc, cal, number);
-	}
+	ret = recompute_connect(&rc, conf->sc_db_owner_dsn) < 0
+		? 1
+		: recompute_run(&rc, cal, number);
 	if (ret == 0)
 		printf("recomputed %lld ticket(s) (%lld clocks), stored %lld, failed %lld; "
-		       "%.3f s (compute %.3f s, store %.3f s)\n",
+		       "%.3f s (compute %.3f s, waiting for the database %.3f s)\n",
 			rc.rc_read, rc.rc_clocks, rc.rc_stored, rc.rc_failed,
 			recompute_clock() - t0, rc.rc_compute_s, rc.rc_store_s);
 	PQfinish(rc.rc_in);
-	PQfinish(rc.rc_out);
+	for (i = 0; i < rc.rc_jobs; i++)
+		PQfinish(rc.rc_out[i]);
 	sd_sla_rules_clear(&rc.rc_rules);
 	free(rc.rc_batch.rb_buf);
 	return ret != 0 || rc.rc_failed != 0;

@@ -1020,6 +1020,9 @@ void sd_ticket_event(json_t *events, const char *kind, int public, json_t *data)
 void sd_sla_setup(const struct sd_conf *conf);
 /* The instant clocks are evaluated at: [sla] now when set, else the real clock. */
 int64_t sd_sla_now(void);
+struct sd_sla_ticket;
+/* sd_sla_now, but never before t's last event on the real clock (clock skew). */
+int64_t sd_sla_now_for(const struct sd_sla_ticket *t);
 /* The warning thresholds in percent, ascending; *n of them. */
 const int *sd_sla_percents(size_t *n);
 /* The compiled calendar id at version, or NULL when it is not compiled yet. */

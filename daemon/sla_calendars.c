@@ -44,7 +44,31 @@ sd_sla_setup(const struct sd_conf *conf)
 int64_t
 sd_sla_now(void)
 {
-	return sla_fixed_now != 0 ? sla_fixed_now : (int64_t)time(NULL);
+	struct timespec ts;
+
+	if (sla_fixed_now != 0)
+		return sla_fixed_now;
+	/* Not time(): its coarse clock can lag the one PostgreSQL stamps with. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int64_t
+sd_sla_now_for(const struct sd_sla_ticket *t)
+{
+	int64_t now = sd_sla_now(), last = t->sk_created;
+	size_t i;
+
+	if (sla_fixed_now != 0)
+		return now;
+	/*
+	 * The events were stamped by the database's clock; a daemon on another
+	 * host may be a little behind it.  What has happened has happened.
+	 */
+	for (i = 0; i < t->sk_nev; i++)
+		if (t->sk_ev[i].tv_time > last)
+			last = t->sk_ev[i].tv_time;
+	return now > last ? now : last;
 }
 
 const int *

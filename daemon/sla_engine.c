@@ -102,9 +102,9 @@ sd_sla_ticket_events(struct sd_sla_ticket *t, const char *text)
 		return -1;
 	for (item = strtok_r(copy, ";", &save); item != NULL && rc == 0;
 		item = strtok_r(NULL, ";", &save)) {
+		/* Closing is no clock event: it is when met or breached is decided. */
 		if ((k = engine_event(item, &ev)) == 2)
-			t->sk_closed =
-				ev.tv_time; /* not a clock event: what met is decided at */
+			t->sk_closed = ev.tv_time;
 		if (k != 1)
 			continue;
 		if (t->sk_nev == 0 && ev.tv_kind != SLA_TEV_CREATED) {
@@ -431,8 +431,7 @@ engine_warnings(const struct sd_sla_ticket *t, const struct sd_sla_result *res, 
 		for (i = 0; i < np && i < SLA_PERCENTS_MAX; i++) {
 			at = t->sk_created + span / 100 * percents[i] +
 				span % 100 * percents[i] / 100;
-			engine_warning(arr, sd_sla_regulatory_name(k), 0, percents[i],
-				at > now ? at : now);
+			engine_warning(arr, sd_sla_regulatory_name(k), 0, percents[i], at);
 		}
 	}
 }

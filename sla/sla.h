@@ -270,8 +270,8 @@ int sla_ticket_eval(const struct sla_tev *ev, size_t n, const struct sla_ticket_
 	const int *percents, size_t npercents, int64_t now, struct sla_event *work,
 	size_t nwork, struct sla_ticket_clock out[SLA_CK__COUNT], char *err, size_t errlen);
 /* When a warning for the instant `reached` should fire, decided at now:
- * reached while it is ahead; once passed, now, or the calendar's next
- * opening if it is closed now (nobody is warned at night). NEVER stays. */
+ * reached, unless it has passed and the calendar is closed now: then its
+ * next opening (nobody is warned at night). NEVER stays NEVER. */
 int64_t sla_warning_due(const struct sla_calendar *cal, int64_t reached, int64_t now);
 /* Stable name of a clock kind ("first_response", ...), for SQL and JSON. */
 const char *sla_clock_kind_name(enum sla_clock_kind kind);

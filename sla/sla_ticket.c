@@ -325,7 +325,9 @@ sla_ticket_eval(const struct sla_tev *ev, size_t n, const struct sla_ticket_poli
 int64_t
 sla_warning_due(const struct sla_calendar *cal, int64_t reached, int64_t now)
 {
-	if (reached == SLA_TIME_NEVER || reached > now)
+	/* Passed while open: due as reached, so it fires at once and the
+	 * instant stays the same however often the clock is evaluated. */
+	if (reached == SLA_TIME_NEVER || reached > now || sla_is_open(cal, now))
 		return reached;
 	return sla_next_open(cal, now);
 }

@@ -33,12 +33,12 @@ static const struct sd_stmt sla_warnings_of = {"sla_warnings_of",
 	1};
 
 /*
- * Reads ticket id and its rules and computes its clocks at now.  SD_DB_OK
- * with *computed 0 when the ticket is not there or the computation failed
- * (logged).
+ * Reads ticket id and its rules and computes its clocks now (the instant
+ * goes to *now).  SD_DB_OK with *computed 0 when the ticket is not there
+ * or the computation failed (logged).
  */
 static int
-sla_compute(struct sd_dbc *c, long long id, int64_t now, struct sd_sla_ticket *t,
+sla_compute(struct sd_dbc *c, long long id, int64_t *now, struct sd_sla_ticket *t,
 	struct sd_sla_result *res, int *computed)
 {
 	const char *f[SD_SLA_INPUT_FIELDS];
@@ -49,6 +49,7 @@ sla_compute(struct sd_dbc *c, long long id, int64_t now, struct sd_sla_ticket *t
 	int rc, i;
 
 	*computed = 0;
+	*now = sd_sla_now();
 	snprintf(tid, sizeof(tid), "%lld", id);
 	q = sd_db_exec(c, &sla_load, p);
 	if ((rc = sd_db_result_rc(c, q)) != SD_DB_OK || PQntuples(q) != 1) {
@@ -61,7 +62,7 @@ sla_compute(struct sd_dbc *c, long long id, int64_t now, struct sd_sla_ticket *t
 	if (sd_sla_ticket_parse(t, f) < 0 ||
 		sd_sla_rules_parse(
 			&rules, PQgetvalue(q, 0, SD_SLA_INPUT_FIELDS), err, sizeof(err)) < 0 ||
-		sd_sla_compute(t, &rules, now, res, err, sizeof(err)) < 0)
+		sd_sla_compute(t, &rules, *now = sd_sla_now_for(t), res, err, sizeof(err)) < 0)
 		sd_log(SD_LOG_WARN, "sla", "ticket %lld: clocks not computed: %s", id,
 			err[0] ? err : "out of memory");
 	else
@@ -76,7 +77,7 @@ sd_db_sla_recompute(struct sd_dbc *c, long long ticket)
 {
 	struct sd_sla_ticket t;
 	struct sd_sla_result res;
-	int64_t now = sd_sla_now();
+	int64_t now;
 	json_t *batch;
 	const char *p[1];
 	char *text;
@@ -84,7 +85,7 @@ sd_db_sla_recompute(struct sd_dbc *c, long long ticket)
 	int rc, computed;
 
 	memset(&t, 0, sizeof(t));
-	if ((rc = sla_compute(c, ticket, now, &t, &res, &computed)) != SD_DB_OK || !computed) {
+	if ((rc = sla_compute(c, ticket, &now, &t, &res, &computed)) != SD_DB_OK || !computed) {
 		sd_sla_ticket_clear(&t);
 		return rc;
 	}
@@ -128,12 +129,12 @@ sd_db_sla_live(struct sd_dbc *c, long long ticket, const char *number, json_t **
 {
 	struct sd_sla_ticket t;
 	struct sd_sla_result res;
-	int64_t now = sd_sla_now();
+	int64_t now;
 	int rc, computed;
 
 	*out = NULL;
 	memset(&t, 0, sizeof(t));
-	if ((rc = sla_compute(c, ticket, now, &t, &res, &computed)) == SD_DB_OK) {
+	if ((rc = sla_compute(c, ticket, &now, &t, &res, &computed)) == SD_DB_OK) {
 		*out = computed ? sd_sla_live_json(&t, &res, now)
 				: json_pack("{s:n, s:{}, s:[]}", "now", "clocks", "regulatory");
 		if (*out != NULL && t.sk_id != 0)

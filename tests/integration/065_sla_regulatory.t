@@ -51,9 +51,9 @@ is($reg{nis2_final_report}{deadline}, '2026-03-01T13:00:00Z',
 is($reg{gdpr_imy}{deadline}, '2026-02-01T13:00:00Z', 'IMY: 72 h');
 is($reg{nis2_early_warning}{status}, 'pending', 'nothing reported yet');
 my @warn = grep { $_->{clock} eq 'nis2_early_warning' } @{ $s->{warnings} };
-# 75 % of 24 h after Thursday 14:00 is Friday 08:00, already past at 10:00.
-is_deeply([map { $_->{due_at} } @warn], ['2026-01-30T09:00:00Z', '2026-01-30T13:00:00Z'],
-	'warnings at 75 % (past: now) and at the deadline');
+# 75 % of 24 h after Thursday 14:00 is Friday 08:00 (passed: fires at once).
+is_deeply([map { $_->{due_at} } @warn], ['2026-01-30T07:00:00Z', '2026-01-30T13:00:00Z'],
+	'warnings at 75 % and at the deadline, in calendar time');
 
 my $r = report($h->{'sara.ek'}, $n, 'nis2_early_warning',
 	{ reported_at => '2026-01-30T08:00:00+01:00' });
