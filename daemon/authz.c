@@ -19,8 +19,8 @@ static const struct {
 } role_perms[] = {
 	{"admin",
 		(const char *const[]){"audit.read", "catalogue.browse_all", "person.admin",
-			"person.read", "role.grant", "tenant.read", "tenant.settings",
-			"ticket.admin", "token.admin", "vip.admin", NULL}},
+			"person.read", "role.grant", "sla.admin", "tenant.read",
+			"tenant.settings", "ticket.admin", "token.admin", "vip.admin", NULL}},
 	{"architect",
 		(const char *const[]){"catalogue.browse_all", "order.approve_architect",
 			"person.read", "tenant.read", NULL}},

@@ -75,6 +75,10 @@ static const struct conf_key conf_keys[] = {
 	{"paths", "state_dir", CT_STR, OFF(sc_state_dir), 0, 0},
 	{"paths", "webroot", CT_STR, OFF(sc_webroot), 0, 0},
 	{"plugins", "load", CT_LIST, OFF(sc_plugins), 0, 0},
+	{"sla", "now", CT_STR, OFF(sc_sla_now_text), 0, 0},
+	{"sla", "poll_ms", CT_UINT, OFF(sc_sla_poll_ms), 50, 60000},
+	{"sla", "scheduler", CT_BOOL, OFF(sc_sla_scheduler), 0, 1},
+	{"sla", "thresholds", CT_STR, OFF(sc_sla_thresholds), 0, 0},
 	{"tickets", "attachment_max", CT_SIZE, OFF(sc_tickets_attachment_max), 1024,
 		1ULL << 30},
 	{"tickets", "reopen_days", CT_UINT, OFF(sc_tickets_reopen_days), 0, 365},
@@ -334,8 +338,15 @@ sd_conf_new_defaults(void)
 	c->sc_auth_cache_ms = 1000;
 	c->sc_tickets_attachment_max = 10 * 1024 * 1024;
 	c->sc_tickets_reopen_days = 10;
-	if (c->sc_http_address == NULL || c->sc_db_dsn == NULL || c->sc_plugin_dir == NULL ||
-		c->sc_webroot == NULL || c->sc_state_dir == NULL || c->sc_plugins == NULL ||
+	c->sc_sla_thresholds = strdup("75, 100");
+	c->sc_sla_percents[0] = 75;
+	c->sc_sla_percents[1] = 100;
+	c->sc_sla_npercents = 2;
+	c->sc_sla_scheduler = 1;
+	c->sc_sla_poll_ms = 1000;
+	if (c->sc_sla_thresholds == NULL || c->sc_http_address == NULL ||
+		c->sc_db_dsn == NULL || c->sc_plugin_dir == NULL || c->sc_webroot == NULL ||
+		c->sc_state_dir == NULL || c->sc_plugins == NULL ||
 		c->sc_auth_mfa_roles == NULL || c->sc_auth_cookie_secure == NULL ||
 		c->sc_auth_mfa_issuer == NULL || c->sc_auth_password_list == NULL) {
 		sd_conf_free(c);
@@ -344,9 +355,47 @@ sd_conf_new_defaults(void)
 	return c;
 }
 
+/* [sla] thresholds: up to SLA_PERCENTS_MAX percents, 1..1000, ascending. */
+static int
+conf_sla(struct sd_conf *c, char *err, size_t errlen)
+{
+	char *copy = strdup(c->sc_sla_thresholds), *tok, *save = NULL, *end;
+	long v;
+	time_t t;
+
+	c->sc_sla_npercents = 0;
+	for (tok = copy ? strtok_r(copy, ", \t", &save) : NULL; tok != NULL;
+		tok = strtok_r(NULL, ", \t", &save)) {
+		v = strtol(tok, &end, 10);
+		if (*end != '\0' || v < 1 || v > 1000 ||
+			c->sc_sla_npercents == SLA_PERCENTS_MAX ||
+			(c->sc_sla_npercents > 0 &&
+				v <= c->sc_sla_percents[c->sc_sla_npercents - 1]))
+			break;
+		c->sc_sla_percents[c->sc_sla_npercents++] = (int)v;
+	}
+	free(copy);
+	if (copy == NULL || tok != NULL) {
+		snprintf(err, errlen,
+			"%s: [sla] thresholds: up to %d percents from 1 to 1000, ascending",
+			c->sc_path, SLA_PERCENTS_MAX);
+		return -1;
+	}
+	c->sc_sla_now = 0;
+	if (c->sc_sla_now_text != NULL && *c->sc_sla_now_text != '\0') {
+		if (sd_time_parse(c->sc_sla_now_text, &t) < 0) {
+			snprintf(
+				err, errlen, "%s: [sla] now: not an RFC 3339 time", c->sc_path);
+			return -1;
+		}
+		c->sc_sla_now = (int64_t)t;
+	}
+	return 0;
+}
+
 /* Checks that need the whole file (values that name each other). */
 static int
-conf_check(const struct sd_conf *c, char *err, size_t errlen)
+conf_check(struct sd_conf *c, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -364,7 +413,7 @@ conf_check(const struct sd_conf *c, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return 0;
+	return conf_sla(c, err, errlen);
 }
 
 struct sd_conf *
@@ -426,6 +475,8 @@ sd_conf_free(struct sd_conf *c)
 	free(c->sc_auth_key_file);
 	free(c->sc_auth_password_list);
 	free(c->sc_auth_mfa_issuer);
+	free(c->sc_sla_thresholds);
+	free(c->sc_sla_now_text);
 	for (i = 0; i < c->sc_nkv; i++) {
 		free(c->sc_kv[i].kv_section);
 		free(c->sc_kv[i].kv_key);

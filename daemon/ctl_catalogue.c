@@ -42,8 +42,12 @@ static const struct sd_stmt cat_lists = {"cat_lists",
 	"catalogue_versions ORDER BY version DESC LIMIT 1), ''), coalesce((SELECT "
 	"json_agg(json_build_array(t.code, d.code)) FROM departments d JOIN tenants t ON t.id "
 	"= "
-	"d.tenant_id), '[]')",
+	"d.tenant_id), '[]'), (SELECT json_agg(code ORDER BY code) FROM sla_calendars)",
 	0};
+
+/* The catalogue's SLA policy rows follow services.sla (007_service_sla.sql). */
+static const struct sd_stmt cat_sla_sync = {
+	"cat_sla_sync", "SELECT sdesk_service_sla_sync()", 0};
 
 /* Every service known, its last definition and its prices already in force. */
 static const struct sd_stmt cat_existing = {"cat_existing",
@@ -191,6 +195,7 @@ struct ctl_import {
 	char ci_today[16];
 	int ci_version; /* the new version, or the current when unchanged */
 	int ci_unchanged;
+	int ci_sla_changed; /* policy rows rewritten: open tickets to recompute */
 	json_t *ci_added, *ci_changed, *ci_withdrawn;
 };
 
@@ -314,6 +319,25 @@ ctl_cat_check_departments(struct ctl_import *ci, const struct cat_service *s, js
 				"service %s: no offering municipality has a department %s",
 				s->s_code, s->s_departments[i]);
 	}
+}
+
+/* A service's own SLA must run on a calendar the SLA engine has. */
+static void
+ctl_cat_check_calendar(struct ctl_import *ci, const struct cat_service *s, json_t *cals)
+{
+	size_t j;
+	json_t *v;
+
+	if (s->s_sla.sl_calendar[0] == '\0')
+		return;
+	json_array_foreach(cals, j, v)
+	{
+		if (strcmp(json_string_value(v), s->s_sla.sl_calendar) == 0)
+			return;
+	}
+	ctl_cat_problem(&ci->ci_errs, s->s_sla.sl_line > 0 ? s->s_sla.sl_line : s->s_line,
+		"service %s: no SLA calendar %s (GET /api/v1/sla/calendars lists them)",
+		s->s_code, s->s_sla.sl_calendar);
 }
 
 /* Runs one statement; prints the server's complaint on failure. */
@@ -533,9 +557,10 @@ static int
 ctl_cat_import_run(struct sd_dbc *c, void *arg)
 {
 	struct ctl_import *ci = arg;
-	json_t *tenants = NULL, *queues = NULL, *roles = NULL, *deps = NULL, *details;
+	json_t *tenants = NULL, *queues = NULL, *roles = NULL, *deps = NULL, *cals = NULL;
+	json_t *details;
 	const char **vt = NULL, **vq = NULL, **vr = NULL;
-	PGresult *lists = NULL, *existing = NULL;
+	PGresult *lists = NULL, *existing = NULL, *sync = NULL;
 	char ver[16], n[24], object[32], *details_s;
 	struct sd_audit_row row;
 	const char *p[4];
@@ -551,6 +576,7 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 	json_array_clear(ci->ci_changed);
 	json_array_clear(ci->ci_withdrawn);
 	ci->ci_unchanged = 0;
+	ci->ci_sla_changed = 0;
 	if ((rc = ctl_cat_exec(c, &cat_lock, NULL, NULL)) != SD_DB_OK ||
 		(rc = ctl_cat_exec(c, &cat_lists, NULL, &lists)) != SD_DB_OK)
 		return rc;
@@ -558,6 +584,7 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 	queues = json_loads(PQgetvalue(lists, 0, 1), 0, NULL);
 	roles = json_loads(PQgetvalue(lists, 0, 2), 0, NULL);
 	deps = json_loads(PQgetvalue(lists, 0, 6), 0, NULL);
+	cals = json_loads(PQgetvalue(lists, 0, 7), 0, NULL);
 	snprintf(ci->ci_today, sizeof(ci->ci_today), "%s", PQgetvalue(lists, 0, 3));
 	ci->ci_version = atoi(PQgetvalue(lists, 0, 4)) + 1;
 	vt = ctl_cat_list(tenants);
@@ -579,6 +606,7 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 		json_t *past;
 
 		ctl_cat_check_departments(ci, s, deps);
+		ctl_cat_check_calendar(ci, s, cals);
 		if (k < 0)
 			continue;
 		past = json_loads(PQgetvalue(existing, k, 4), 0, NULL);
@@ -607,8 +635,10 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 	p[3] = n;
 	if ((rc = ctl_cat_exec(c, &cat_version_add, p, NULL)) != SD_DB_OK ||
 		(rc = ctl_cat_areas(c, ci)) != SD_DB_OK ||
-		(rc = ctl_cat_services(c, ci, existing)) != SD_DB_OK)
+		(rc = ctl_cat_services(c, ci, existing)) != SD_DB_OK ||
+		(rc = ctl_cat_exec(c, &cat_sla_sync, NULL, &sync)) != SD_DB_OK)
 		goto out;
+	ci->ci_sla_changed = atoi(PQgetvalue(sync, 0, 0));
 	details = json_pack("{s:i, s:s, s:s, s:O, s:O, s:O}", "version", ci->ci_version,
 		"digest", ci->ci_digest, "file", ci->ci_path, "added", ci->ci_added, "changed",
 		ci->ci_changed, "withdrawn", ci->ci_withdrawn);
@@ -634,8 +664,10 @@ out:
 	json_decref(queues);
 	json_decref(roles);
 	json_decref(deps);
+	json_decref(cals);
 	PQclear(lists);
 	PQclear(existing);
+	PQclear(sync);
 	return rc;
 }
 
@@ -708,6 +740,15 @@ ctl_cat_import(struct sd_conf *conf, const char *path)
 		       "withdrawn\n",
 			ci.ci_version, ci.ci_cat->c_nservices, json_array_size(ci.ci_added),
 			json_array_size(ci.ci_changed), json_array_size(ci.ci_withdrawn));
+		if (ci.ci_sla_changed > 0) {
+			/* New service levels: the open tickets' clocks follow them. */
+			char *args[] = {"sla", "recompute", NULL};
+
+			printf("service levels changed: recomputing open tickets' clocks\n");
+			fflush(stdout);
+			if (sd_ctl_sla(conf, 2, args) != 0)
+				rc = SD_DB_FAIL;
+		}
 	} else {
 		fprintf(stderr, "sdeskctl: the import failed; nothing was imported\n");
 	}

@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "sdesk_plugin.h"
+#include "sla.h"
 
 #ifndef SDESK_VERSION
 #define SDESK_VERSION "0.1.0"
@@ -83,9 +84,16 @@ struct sd_conf {
 	unsigned sc_auth_session_max;       /* [auth] session_max: seconds */
 	unsigned sc_auth_workers;           /* [auth] workers: threads for blocking work */
 	unsigned sc_auth_cache_ms; /* [auth] cache_ms: how long a looked-up token is trusted */
-	size_t sc_tickets_attachment_max; /* [tickets] attachment_max: bytes */
-	unsigned sc_tickets_reopen_days;  /* [tickets] reopen_days: after resolution */
-	struct sd_conf_kv *sc_kv;         /* every [plugin.*] key, for plugins */
+	size_t sc_tickets_attachment_max;      /* [tickets] attachment_max: bytes */
+	unsigned sc_tickets_reopen_days;       /* [tickets] reopen_days: after resolution */
+	char *sc_sla_thresholds;               /* [sla] thresholds: warn at these percents */
+	int sc_sla_percents[SLA_PERCENTS_MAX]; /* the thresholds, ascending */
+	size_t sc_sla_npercents;
+	int sc_sla_scheduler;     /* [sla] scheduler: this daemon fires warnings */
+	unsigned sc_sla_poll_ms;  /* [sla] poll_ms: the scheduler's longest sleep */
+	char *sc_sla_now_text;    /* [sla] now: a fixed clock for the clocks (tests) */
+	int64_t sc_sla_now;       /* its Unix time; 0: the real clock */
+	struct sd_conf_kv *sc_kv; /* every [plugin.*] key, for plugins */
 	size_t sc_nkv;
 };
 
@@ -335,6 +343,7 @@ struct sd_app {
 	atomic_int ap_inflight;
 	atomic_int ap_stopping;
 	time_t ap_started;
+	struct sd_sla_scheduler *ap_sla; /* the warning scheduler, or NULL */
 };
 
 /* Starts the HTTP server; 0 or -1 with err filled. */
@@ -766,6 +775,8 @@ int sd_cat_form_from_json(json_t *form, struct cat_service *s);
 int sd_cat_subtasks_from_json(json_t *subtasks, struct cat_service *s);
 /* A NULL-terminated malloc'd copy of an array of strings; 0 or -1. */
 int sd_cat_strings_from_json(json_t *arr, char ***out, size_t *n);
+/* ctl_sla.c (sdeskctl only): sla recompute. */
+int sd_ctl_sla(struct sd_conf *conf, int argc, char **argv);
 
 /* api/session.c */
 /* The JSON a client sees of its session (person, roles, tenants, MFA, CSRF token). */
@@ -832,6 +843,18 @@ enum MHD_Result sd_api_approvals_list(struct sd_req *r);
 enum MHD_Result sd_api_order_decision(struct sd_req *r);
 /* api/subscriptions.c */
 enum MHD_Result sd_api_subscriptions_list(struct sd_req *r);
+/* api/sla_config.c */
+enum MHD_Result sd_api_sla_calendars_list(struct sd_req *r);
+enum MHD_Result sd_api_sla_calendar_put(struct sd_req *r);
+enum MHD_Result sd_api_sla_policies_get(struct sd_req *r);
+enum MHD_Result sd_api_sla_policies_put(struct sd_req *r);
+enum MHD_Result sd_api_ola_targets_get(struct sd_req *r);
+enum MHD_Result sd_api_ola_targets_put(struct sd_req *r);
+/* api/ticket_sla.c */
+enum MHD_Result sd_api_ticket_sla(struct sd_req *r);
+enum MHD_Result sd_api_ticket_regulatory(struct sd_req *r);
+/* api/reports.c */
+enum MHD_Result sd_api_report_sla(struct sd_req *r);
 
 /* api/healthz.c */
 enum MHD_Result sd_api_healthz(struct sd_req *r);
@@ -880,7 +903,7 @@ enum MHD_Result sd_api_directory_group_remove(struct sd_req *r);
 
 /* api/ratings.c */
 enum MHD_Result sd_api_ticket_rating(struct sd_req *r);
-/* api/reports.c */
+/* api/report_tickets.c */
 enum MHD_Result sd_api_report_tickets(struct sd_req *r);
 
 /* db/login.c */
@@ -1138,6 +1161,182 @@ int sd_db_rating_put(struct sd_dbc *c, const struct sd_ticket_state *t, long lon
  */
 int sd_db_report_tickets(struct sd_db *db, const struct sd_scope *scope, const char *from,
 	const char *to, const char *tenant, json_t **out);
+/* sla_calendars.c */
+/* Takes the [sla] settings of conf (thresholds, the clock); once, at start. */
+void sd_sla_setup(const struct sd_conf *conf);
+/* The instant clocks are evaluated at: [sla] now when set, else the real clock. */
+int64_t sd_sla_now(void);
+struct sd_sla_ticket;
+/* sd_sla_now, but never before t's last event on the real clock (clock skew). */
+int64_t sd_sla_now_for(const struct sd_sla_ticket *t);
+/* The warning thresholds in percent, ascending; *n of them. */
+const int *sd_sla_percents(size_t *n);
+/* The compiled calendar id at version, or NULL when it is not compiled yet. */
+const struct sla_calendar *sd_sla_calendar_cached(long long id, int version);
+/*
+ * Compiles spec (JSON text) as calendar id at version and keeps it until
+ * sd_sla_cache_free; NULL with the reason in err.
+ */
+const struct sla_calendar *sd_sla_calendar_add(
+	long long id, int version, const char *spec, char *err, size_t errlen);
+/* Frees every compiled calendar (at exit). */
+void sd_sla_cache_free(void);
+/*
+ * Parses a calendar spec object into cs; *exc holds its exceptions
+ * (malloc'd, the caller frees).  0, or -1 with the path of the fault
+ * ("spec.week.mon") in field and why in err.
+ */
+int sd_sla_spec_parse(json_t *spec, struct sla_calendar_spec *cs, struct sla_exception **exc,
+	char *field, size_t flen, char *err, size_t errlen);
+
+/* sla_engine.c */
+/* The reports a security incident owes, in this order. */
+enum sd_regulatory {
+	SD_REG_NIS2_EARLY = 0,    /* NIS2 early warning, 24 h */
+	SD_REG_NIS2_NOTIFICATION, /* NIS2 incident notification, 72 h */
+	SD_REG_NIS2_FINAL,        /* NIS2 final report, a month after the notification */
+	SD_REG_GDPR_IMY,          /* personal-data breach to IMY, 72 h */
+	SD_REG__COUNT
+};
+/* Columns of sdesk_sla_input() (004_sla.sql). */
+#define SD_SLA_INPUT_FIELDS 13
+/* A ticket as its clocks see it. */
+struct sd_sla_ticket {
+	long long sk_id;
+	int sk_tenant, sk_version, sk_priority, sk_status, sk_pdb, sk_line;
+	char sk_type[24];
+	long long sk_service; /* its catalogue service; 0: none */
+	int64_t sk_created;
+	int64_t sk_first_response;          /* 0: none yet */
+	int64_t sk_closed;                  /* when closed; 0: not closed */
+	int64_t sk_reported[SD_REG__COUNT]; /* when made, or SLA_TIME_NEVER */
+	struct sla_tev *sk_ev;              /* malloc'd */
+	size_t sk_nev, sk_cap;
+};
+/* An SLA policy (sr_line 0) or OLA target (sr_line 1, 2), as stored. */
+struct sd_sla_rule {
+	int sr_tenant;        /* 0: every tenant */
+	long long sr_service; /* 0: every service */
+	char sr_type[24];
+	int sr_line;
+	int sr_priority; /* 0: every priority (OLA) */
+	long long sr_calendar;
+	int sr_calver;
+	char sr_calcode[48];
+	int64_t sr_target
+		[3]; /* seconds: first response, next update, resolution; OLA: [0]; -1 none */
+	int sr_pause_supplier;
+};
+struct sd_sla_rules {
+	struct sd_sla_rule *sr_rows; /* malloc'd */
+	size_t sr_n, sr_cap;
+};
+/* What the clocks of a ticket are at one instant. */
+struct sd_sla_result {
+	struct sla_ticket_clock sr_clock[SLA_CK__COUNT];
+	long long sr_calendar[SLA_CK__COUNT];
+	int sr_calver[SLA_CK__COUNT];
+	char sr_calcode[SLA_CK__COUNT][48];
+	const struct sla_calendar *sr_cal[SLA_CK__COUNT];
+	int sr_met[SLA_CK__COUNT]; /* closed ticket: 1 met, 0 breached; -1 not closed */
+	int64_t sr_due;            /* the nearest due running clock, or SLA_TIME_NEVER */
+	struct sla_regulatory sr_reg;
+	int64_t sr_deadline[SD_REG__COUNT];
+	int sr_nreg; /* regulatory deadlines that apply: 0, 3 (NIS2) or 4 (and IMY) */
+};
+/* Reads a row of sdesk_sla_input() (NULL for SQL NULL) into t; 0 or -1. */
+int sd_sla_ticket_parse(struct sd_sla_ticket *t, const char *const f[SD_SLA_INPUT_FIELDS]);
+/* Its events "unix kind arg;..." into t->sk_ev (first response and creation added). */
+int sd_sla_ticket_events(struct sd_sla_ticket *t, const char *text);
+/* The reports made, "kind unix;...", into t->sk_reported. */
+void sd_sla_ticket_reported(struct sd_sla_ticket *t, const char *text);
+/* Frees what the parse allocated and zeroes t. */
+void sd_sla_ticket_clear(struct sd_sla_ticket *t);
+/* The stable name of a regulatory report kind ("nis2_early_warning", ...). */
+const char *sd_sla_regulatory_name(int kind);
+/* Reads sdesk_sla_rules() JSON into r, compiling calendars not cached; 0 or -1. */
+int sd_sla_rules_parse(struct sd_sla_rules *r, const char *text, char *err, size_t errlen);
+/* Frees r's rows and zeroes it. */
+void sd_sla_rules_clear(struct sd_sla_rules *r);
+/* Evaluates every clock of t at now under rules; 0, or -1 with err. */
+int sd_sla_compute(const struct sd_sla_ticket *t, const struct sd_sla_rules *rules, int64_t now,
+	struct sd_sla_result *res, char *err, size_t errlen);
+/* One element of sdesk_sla_store()'s batch for t; the caller owns it. */
+json_t *sd_sla_store_doc(
+	const struct sd_sla_ticket *t, const struct sd_sla_result *res, int64_t now);
+
+/* sla_json.c */
+/* Finds a calendar the cache lacks (by id, at its present version). */
+struct sd_sla_loader {
+	const struct sla_calendar *(*ld_load)(void *ctx, long long id);
+	void *ld_ctx;
+};
+/* One clock as the API shows it (met -1: null); the caller owns it. */
+json_t *sd_sla_clock_json(
+	const char *state, int64_t target, int64_t elapsed, int64_t due, int breached, int met);
+/*
+ * Replaces the stored figures under "sla" of a ticket or summary (or of
+ * each in an array) by the clocks as the API shows them now.
+ */
+void sd_sla_decorate(json_t *v, const struct sd_sla_loader *ld);
+/* GET /tickets/{number}/sla's clocks and deadlines of t; the caller owns it. */
+json_t *sd_sla_live_json(
+	const struct sd_sla_ticket *t, const struct sd_sla_result *res, int64_t now);
+
+/* sla_scheduler.c */
+struct sd_sla_scheduler;
+/* Starts the thread that fires due warnings; NULL (logged) when it cannot. */
+struct sd_sla_scheduler *sd_sla_scheduler_start(struct sd_app *app);
+/* Stops it (within one sleep) and frees it; NULL is fine. */
+void sd_sla_scheduler_stop(struct sd_sla_scheduler *s);
+/* Claims and fires up to limit due warnings; how many, or -1. */
+int sd_sla_fire(struct sd_app *app, const char *who, int limit, int64_t *next);
+
+/* db/sla_clocks.c */
+/* Recomputes and stores ticket's clocks inside the caller's transaction. */
+int sd_db_sla_recompute(struct sd_dbc *c, long long ticket);
+/* Evaluates ticket's clocks now without storing them; *out the caller's. */
+int sd_db_sla_live(struct sd_dbc *c, long long ticket, const char *number, json_t **out);
+/* sd_sla_decorate, loading missing calendars through c (inside a transaction). */
+void sd_db_sla_decorate(struct sd_dbc *c, json_t *v);
+/* sd_sla_decorate, loading missing calendars in scope (outside a transaction). */
+void sd_sla_decorate_db(struct sd_db *db, const struct sd_scope *scope, json_t *v);
+
+/* db/sla_config.c */
+/* A calendar to create or change (PUT /sla/calendars/{code}). */
+struct sd_sla_calendar_in {
+	const char *ci_code;
+	int ci_tenant; /* 0: shared by every tenant */
+	const char *ci_name;
+	const char *ci_spec; /* checked JSON text */
+};
+/* Fills *out with "calendars", "policies" or "ola" as the API lists them. */
+int sd_db_sla_config_get(struct sd_req *r, const char *what, json_t **out);
+/* Creates or changes (version + 1) and audits a calendar; *out is it. */
+int sd_db_sla_calendar_put(struct sd_req *r, const struct sd_sla_calendar_in *in,
+	struct sd_fault *f, json_t **out, int *created);
+/*
+ * Replaces the policies (ola 0) or OLA targets (1) with rows (calendars by
+ * code) and audits it; *out is the new list.  A refusal in f may name a
+ * field held in field (64 bytes).
+ */
+int sd_db_sla_rules_put(
+	struct sd_req *r, int ola, json_t *rows, struct sd_fault *f, char *field, json_t **out);
+
+/* db/regulatory.c */
+/* Records that the report kind of r's ticket was made at; *out is its live SLA. */
+int sd_db_regulatory_report(
+	struct sd_req *r, const char *kind, int64_t at, struct sd_fault *f, json_t **out);
+
+/* db/sla_reports.c */
+/* A compliance report: group by, closing dates (NULL: open), one tenant (0: all). */
+struct sd_sla_report_query {
+	const char *sq_group; /* tenant, service, priority, type, month */
+	const char *sq_from, *sq_to;
+	int sq_tenant;
+};
+/* Fills *out with the rows {key, clock, total, met, breached, percent}. */
+int sd_db_sla_compliance(struct sd_req *r, const struct sd_sla_report_query *q, json_t **out);
 
 /* db/tenants.c */
 /* Fills *out with a JSON array of the tenants visible in scope. */

@@ -195,6 +195,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 		"TENANT LOGIN --name N ...: create a local account (password on stdin)", 1},
 	{"migrate", cmd_migrate, "apply database migrations (needs owner_dsn)", 1},
 	{"routes", cmd_routes, "list the HTTP routes", 0},
+	{"sla", sd_ctl_sla,
+		"recompute [--calendar CODE] [--ticket NUMBER]: every open ticket's clocks", 1},
 	{"status", cmd_status, "show the database schema version", 1},
 	{"unlock", sd_ctl_unlock, "TENANT LOGIN: lift a login lock", 1},
 };
@@ -262,7 +264,9 @@ main(int argc, char **argv)
 	}
 	sd_log_set_level(conf->sc_log_level);
 	sd_password_list_path(conf->sc_auth_password_list);
+	sd_sla_setup(conf);
 	rc = ctl_cmds[i].cc_run(conf, argc, argv);
+	sd_sla_cache_free();
 	sd_conf_free(conf);
 	return rc;
 }

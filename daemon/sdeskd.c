@@ -133,6 +133,9 @@ run(struct sd_app *app)
 		return 1;
 	}
 	app->ap_started = time(NULL);
+	/* Before HTTP: a daemon that cannot fire warnings does not start. */
+	if (conf->sc_sla_scheduler && (app->ap_sla = sd_sla_scheduler_start(app)) == NULL)
+		return 1;
 	if (sd_http_start(app, err, sizeof(err)) < 0) {
 		sd_log(SD_LOG_ERROR, "main", "%s", err);
 		return 1;
@@ -143,6 +146,8 @@ run(struct sd_app *app)
 		app->ap_port, conf->sc_http_threads);
 	sig = wait_for_signal();
 	sd_log(SD_LOG_INFO, "main", "signal %d: draining in-flight requests", sig);
+	sd_sla_scheduler_stop(app->ap_sla);
+	app->ap_sla = NULL;
 	sd_http_drain_and_stop(app, conf->sc_http_drain);
 	sd_log(SD_LOG_INFO, "main", "stopped");
 	return 0;
@@ -194,6 +199,7 @@ main(int argc, char **argv)
 	}
 	sd_log_set_level(app.ap_conf->sc_log_level);
 	sd_password_list_path(app.ap_conf->sc_auth_password_list);
+	sd_sla_setup(app.ap_conf);
 	if (check_only) {
 		printf("configuration %s is valid\n", app.ap_conf->sc_path);
 		sd_conf_free(app.ap_conf);
@@ -211,8 +217,10 @@ main(int argc, char **argv)
 	rc = run(&app);
 
 	/* Deferred jobs finished while draining; now the threads can go. */
+	sd_sla_scheduler_stop(app.ap_sla);
 	sd_workers_free(app.ap_workers);
 	sd_authcache_free();
+	sd_sla_cache_free();
 	sd_plugins_free(app.ap_plugins);
 	sd_tenants_free(app.ap_tenants);
 	sodium_memzero(app.ap_key, sizeof(app.ap_key));

@@ -198,6 +198,84 @@ int64_t sla_clock_threshold_at(const struct sla_clock *clock, int percent);
 /* Stable English word for a state ("running", ...), for logs and JSON. */
 const char *sla_clock_state_name(enum sla_clock_state state);
 
+/* ---- sla_ticket.c: a ticket's SLA and OLA clocks from its history ---- */
+
+#define SLA_PERCENTS_MAX 8 /* warning thresholds per clock */
+
+/* The clocks a ticket has; a policy may leave any of them out. */
+enum sla_clock_kind {
+	SLA_CK_FIRST_RESPONSE = 0, /* filed -> first response */
+	SLA_CK_NEXT_UPDATE,        /* keep-in-loop: restarts at every update to the requester */
+	SLA_CK_RESOLUTION,         /* filed -> resolved; reopening resumes it */
+	SLA_CK_OLA_LINE1,          /* while a first-line queue holds the ticket */
+	SLA_CK_OLA_LINE2,          /* while a second-line queue holds it */
+	SLA_CK__COUNT
+};
+
+/* Whom a ticket waits for, as its status says. */
+enum sla_wait { SLA_WAIT_NONE = 0, SLA_WAIT_REQUESTER, SLA_WAIT_SUPPLIER };
+
+/* What happened to a ticket, as far as its clocks care. */
+enum sla_tev_kind {
+	SLA_TEV_CREATED = 1, /* filed: tv_priority, tv_line */
+	SLA_TEV_PRIORITY,    /* tv_priority changed */
+	SLA_TEV_WAIT,        /* a status change: tv_wait */
+	SLA_TEV_LINE,        /* moved to a queue of support line tv_line */
+	SLA_TEV_RESPONSE,    /* the first response by staff */
+	SLA_TEV_UPDATE,      /* staff told the requester something (a public reply) */
+	SLA_TEV_RESOLVED,
+	SLA_TEV_REOPENED
+};
+
+/* One event of a ticket's history; fields not named by the kind are ignored. */
+struct sla_tev {
+	int64_t tv_time;
+	enum sla_tev_kind tv_kind;
+	int tv_priority; /* 1..4 */
+	int tv_line;     /* 1..3 */
+	enum sla_wait tv_wait;
+};
+
+/* What a ticket's policy (and the OLAs of its lines) asks for. */
+struct sla_ticket_policy {
+	int64_t tp_target[SLA_CK__COUNT][4]; /* business seconds at priority 1..4; -1: none */
+	const struct sla_calendar *tp_cal[SLA_CK__COUNT]; /* NULL: no such clock */
+	int tp_pause_supplier; /* waiting for a supplier pauses the clocks too */
+};
+
+/* One clock of a ticket evaluated at now; self-contained (nothing borrowed). */
+struct sla_ticket_clock {
+	int tc_present; /* 0: no target, or not started by now; nothing else is set */
+	enum sla_clock_state tc_state;
+	int64_t tc_target, tc_elapsed, tc_remaining; /* of the current cycle */
+	int64_t tc_due;         /* running: when the target runs out; else SLA_TIME_NEVER */
+	int64_t tc_breached_at; /* the first time a target was used up, any cycle; or NEVER */
+	int64_t tc_stopped_at;  /* stopped: when; else SLA_TIME_NEVER */
+	int tc_cycle;           /* next update: the interval (0 from filing); else 0 */
+	int64_t tc_cycle_start;
+	/* When each percent of the target is (or was) used up if it runs on;
+	 * SLA_TIME_NEVER unless running. Same order as the percents asked for. */
+	int64_t tc_reached[SLA_PERCENTS_MAX];
+};
+
+/* Work space (struct sla_event entries) sla_ticket_eval needs for n events. */
+#define SLA_TICKET_WORK(n) ((n) + 4)
+
+/* Evaluates every clock of a ticket at now from its events (in the order
+ * they were written, CREATED first; a time before the one before counts as
+ * that one; events after now are ignored). percents (up to
+ * SLA_PERCENTS_MAX) are the warning thresholds. work holds
+ * SLA_TICKET_WORK(n) entries. 0, or -1 with the reason in err. */
+int sla_ticket_eval(const struct sla_tev *ev, size_t n, const struct sla_ticket_policy *pol,
+	const int *percents, size_t npercents, int64_t now, struct sla_event *work,
+	size_t nwork, struct sla_ticket_clock out[SLA_CK__COUNT], char *err, size_t errlen);
+/* When a warning for the instant `reached` should fire, decided at now:
+ * reached, unless it has passed and the calendar is closed now: then its
+ * next opening (nobody is warned at night). NEVER stays NEVER. */
+int64_t sla_warning_due(const struct sla_calendar *cal, int64_t reached, int64_t now);
+/* Stable name of a clock kind ("first_response", ...), for SQL and JSON. */
+const char *sla_clock_kind_name(enum sla_clock_kind kind);
+
 /* ---- sla_regulatory.c: security-incident deadlines in calendar time ---- */
 
 /* Deadlines counted in real (not business) time from awareness. */

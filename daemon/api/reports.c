@@ -1,62 +1,60 @@
 /*
- * api/reports.c: GET /api/v1/reports/tickets: tickets in and out, backlog,
- * first-contact resolution (against the 80% target) and satisfaction per
- * municipality and month, for the chief's dashboard and the local IT
- * councils.  Only the municipalities where the caller reads reports are
- * in it (an IT contact sees their own).
+ * api/reports.c: GET /api/v1/reports/sla, SLA compliance of closed
+ * tickets per tenant, service, priority, type or month, for those who
+ * follow up the service levels (report.read: the digitalisation chief,
+ * finance, team leads, and each municipality's IT contact for its own).
+ *
+ *   ?group=tenant|service|priority|type|month  (default tenant)
+ *   &from=YYYY-MM-DD&to=YYYY-MM-DD             closing dates, Stockholm time
+ *   &tenant=BEN                                one municipality
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "sdesk.h"
 
-/* The longest span one request may ask for. */
-#define REPORT_MAX_MONTHS 36
-
-/* "2026-03" into "2026-03-01" and a month count; -1 when malformed. */
 static int
-report_month(const char *v, char out[16], long *months)
+report_date(const char *v)
 {
-	int y, m;
-	char tail;
+	time_t t;
 
-	if (v == NULL || strlen(v) != 7 || sscanf(v, "%4d-%2d%c", &y, &m, &tail) != 2 ||
-		y < 2000 || y > 2200 || m < 1 || m > 12)
-		return -1;
-	snprintf(out, 16, "%04d-%02d-01", y, m);
-	*months = (long)y * 12 + m - 1;
-	return 0;
+	return v == NULL || (strlen(v) == 10 && sd_time_parse(v, &t) == 0);
 }
 
 enum MHD_Result
-sd_api_report_tickets(struct sd_req *r)
+sd_api_report_sla(struct sd_req *r)
 {
-	const char *from = sd_req_query(r, "from"), *to = sd_req_query(r, "to");
+	static const char *const groups[] = {
+		"month", "priority", "service", "tenant", "type", NULL};
+	struct sd_sla_report_query q;
 	const char *tenant = sd_req_query(r, "tenant");
-	char f[16], t[16];
-	long mf = 0, mt = 0;
-	struct sd_tenant tn;
-	struct sd_scope sc;
-	json_t *body;
+	struct sd_tenant t;
+	json_t *rows;
 	int rc;
 
-	if (from != NULL && report_month(from, f, &mf) < 0)
-		return sd_reply_error(r, SD_E_INVALID_FIELD, "from", "YYYY-MM");
-	if (to != NULL && report_month(to, t, &mt) < 0)
-		return sd_reply_error(r, SD_E_INVALID_FIELD, "to", "YYYY-MM");
-	if ((from == NULL) != (to == NULL))
-		return sd_reply_error(r, SD_E_MISSING_FIELD, from ? "to" : "from", NULL);
-	if (from != NULL && (mt < mf || mt - mf >= REPORT_MAX_MONTHS))
-		return sd_reply_error(r, SD_E_INVALID_FIELD, "to",
-			r->rq_lang_en ? "From 1 to %d months, from before to."
-				      : "Från 1 till %d månader, från före till.",
-			REPORT_MAX_MONTHS);
-	if (tenant != NULL && *tenant != '\0' && sd_tenant_get(r->rq_app, 0, tenant, &tn) < 0)
-		return sd_reply_error(r, SD_E_INVALID_FIELD, "tenant", NULL);
-	sd_auth_scope(r->rq_auth, &sc);
-	rc = sd_db_report_tickets(
-		r->rq_app->ap_db, &sc, from ? f : NULL, to ? t : NULL, tenant, &body);
-	if (rc != SD_DB_OK)
+	memset(&q, 0, sizeof(q));
+	q.sq_group = sd_req_query(r, "group") ? sd_req_query(r, "group") : "tenant";
+	q.sq_from = sd_req_query(r, "from");
+	q.sq_to = sd_req_query(r, "to");
+	if (!sd_ticket_enum_ok(groups, q.sq_group))
+		return sd_reply_error(r, SD_E_INVALID_FIELD, "group",
+			"tenant, service, priority, type, month");
+	if (!report_date(q.sq_from))
+		return sd_reply_error(r, SD_E_INVALID_FIELD, "from", "YYYY-MM-DD");
+	if (!report_date(q.sq_to))
+		return sd_reply_error(r, SD_E_INVALID_FIELD, "to", "YYYY-MM-DD");
+	if (tenant != NULL) {
+		if (sd_tenant_get(r->rq_app, 0, tenant, &t) < 0)
+			return sd_reply_error(r, SD_E_INVALID_FIELD, "tenant", NULL);
+		/* Another municipality's figures are not there at all. */
+		if (!sd_auth_sees_tenant(r->rq_auth, t.t_id) ||
+			!sd_auth_can(r->rq_auth, "report.read", t.t_id))
+			return sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL);
+		q.sq_tenant = t.t_id;
+	}
+	if ((rc = sd_db_sla_compliance(r, &q, &rows)) != SD_DB_OK)
 		return sd_reply_db_error(r, rc);
-	return sd_reply_json(r, 200, body);
+	return sd_reply_json(r, 200,
+		json_pack("{s:s, s:s?, s:s?, s:s?, s:o}", "group", q.sq_group, "from",
+			q.sq_from, "to", q.sq_to, "tenant", tenant, "rows", rows));
 }

@@ -153,10 +153,30 @@ list_filter(struct sd_req *r, struct list_query *q, const char *name)
 	return 0;
 }
 
-/* limit (1..100) and the cursor; -1 names the bad parameter in *bad. */
+/* Exactly n whole numbers joined by '_' into cur; -1 for anything else. */
 static int
-list_page(struct sd_req *r, int *limit, long long *cur_a, long long *cur_b, long long *cur_c,
-	const char **bad)
+list_cursor(const char *s, long long cur[4], int n)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (*s == '\0' || *s == '_')
+			return -1;
+		cur[i] = strtoll(s, &end, 10);
+		if (end == s || *end != (i == n - 1 ? '\0' : '_'))
+			return -1;
+		s = end + (i < n - 1);
+	}
+	return 0;
+}
+
+/*
+ * limit (1..100) and the cursor of nparts numbers (each -1 when there is
+ * none); -1 names the bad parameter in *bad.
+ */
+static int
+list_page(struct sd_req *r, int *limit, long long cur[4], int nparts, const char **bad)
 {
 	const char *l = sd_req_query(r, "limit"), *after = sd_req_query(r, "after");
 	char tail;
@@ -166,9 +186,8 @@ list_page(struct sd_req *r, int *limit, long long *cur_a, long long *cur_b, long
 		*bad = "limit";
 		return -1;
 	}
-	*cur_a = *cur_b = *cur_c = -1;
-	if (after != NULL &&
-		sscanf(after, "%lld_%lld_%lld%c", cur_a, cur_b, cur_c, &tail) != 3) {
+	cur[0] = cur[1] = cur[2] = cur[3] = -1;
+	if (after != NULL && list_cursor(after, cur, nparts) < 0) {
 		*bad = "after";
 		return -1;
 	}
@@ -182,13 +201,14 @@ struct list_op {
 	char lo_next[80];
 };
 
-/* Runs the query; rows are (summary json, cursor a, b, c). */
+/* Runs the query; rows are (summary json, the cursor's parts). */
 static int
 list_run(struct sd_dbc *c, void *arg)
 {
 	struct list_op *op = arg;
 	PGresult *res;
-	int rc, i, n;
+	size_t off;
+	int rc, i, n, f;
 
 	res = op->lo_q->lq_stmt != NULL
 		? sd_db_exec(c, op->lo_q->lq_stmt, op->lo_q->lq_params)
@@ -202,12 +222,11 @@ list_run(struct sd_dbc *c, void *arg)
 	for (i = 0; i < n && i < op->lo_limit; i++)
 		json_array_append_new(op->lo_items, json_loads(PQgetvalue(res, i, 0), 0, NULL));
 	op->lo_next[0] = '\0';
-	if (n > op->lo_limit)
-		snprintf(op->lo_next, sizeof(op->lo_next), "%s_%s_%s",
-			PQgetvalue(res, op->lo_limit - 1, 1),
-			PQgetvalue(res, op->lo_limit - 1, 2),
-			PQgetvalue(res, op->lo_limit - 1, 3));
+	for (f = 1, off = 0; n > op->lo_limit && f < PQnfields(res); f++)
+		off += (size_t)snprintf(op->lo_next + off, sizeof(op->lo_next) - off, "%s%s",
+			f > 1 ? "_" : "", PQgetvalue(res, op->lo_limit - 1, f));
 	PQclear(res);
+	sd_db_sla_decorate(c, op->lo_items);
 	return SD_DB_OK;
 }
 
@@ -239,26 +258,28 @@ sd_api_tickets_search(struct sd_req *r)
 		"requester", "priority", "category", "type", "created_from", "created_to"};
 	struct list_query q;
 	const char *bad = NULL;
-	long long a, b, c;
+	long long cur[4];
 	size_t i;
 	int limit;
 
 	memset(&q, 0, sizeof(q));
 	/* The page is picked from tickets; only its rows are dressed as JSON. */
 	list_add(&q,
-		"SELECT (SELECT c.summary FROM ticket_cards c WHERE c.id = x.id), 0, "
+		"SELECT sdesk_with_sla((SELECT c.summary FROM ticket_cards c WHERE c.id = "
+		"x.id), "
+		"x.id), 0, "
 		"(extract(epoch FROM x.created_at) * 1000000)::bigint, "
 		"x.id FROM (SELECT t.id, t.created_at FROM tickets t WHERE true");
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		if (list_filter(r, &q, filters[i]) < 0)
 			return sd_reply_error(r, SD_E_INVALID_FIELD, filters[i], NULL);
-	if (list_page(r, &limit, &a, &b, &c, &bad) < 0)
+	if (list_page(r, &limit, cur, 3, &bad) < 0)
 		return sd_reply_error(r, SD_E_INVALID_FIELD, bad, NULL);
-	if (b >= 0) {
+	if (cur[1] >= 0) {
 		char ts[24], id[24];
 
-		snprintf(ts, sizeof(ts), "%lld", b);
-		snprintf(id, sizeof(id), "%lld", c);
+		snprintf(ts, sizeof(ts), "%lld", cur[1]);
+		snprintf(id, sizeof(id), "%lld", cur[2]);
 		list_add(&q,
 			" AND (t.created_at, t.id) < (to_timestamp($%d::bigint / 1000000.0), "
 			"$%d::bigint)",
@@ -271,22 +292,30 @@ sd_api_tickets_search(struct sd_req *r)
 	return list_reply(r, &q, limit, "tickets");
 }
 
+/*
+ * Nearest deadline first; the cursor is (due, priority, created, id) in
+ * microseconds, INT64_MAX for "no running clock" (sorted last).
+ */
 static const struct sd_stmt queue_page = {"queue_page",
-	"SELECT summary, priority, (extract(epoch FROM created_at) * 1000000)::bigint, id FROM "
-	"sdesk_queue_page($1, $2::integer, $3::text[], $4::smallint, to_timestamp($5::bigint / "
-	"1000000.0), $6::bigint, $7::integer)",
-	7};
+	"SELECT summary, CASE WHEN due = 'infinity' THEN 9223372036854775807 ELSE "
+	"(extract(epoch FROM due) * 1000000)::bigint END, priority, (extract(epoch FROM "
+	"created_at) * 1000000)::bigint, id FROM sdesk_queue_page($1, $2::integer, $3::text[], "
+	"CASE WHEN $4::bigint = 9223372036854775807 THEN 'infinity'::timestamptz WHEN "
+	"$4::bigint < -(1::bigint << 60) THEN '-infinity'::timestamptz ELSE "
+	"to_timestamp($4::bigint / 1000000.0) END, $5::smallint, to_timestamp($6::bigint / "
+	"1000000.0), $7::bigint, $8::integer)",
+	8};
 
 enum MHD_Result
 sd_api_queue_tickets(struct sd_req *r)
 {
 	const char *tenant = sd_req_query(r, "tenant"), *status = sd_req_query(r, "status");
-	char tid[16], statuses[220], pr[24], ts[24], id[24], lim[16];
-	const char *p[7] = {r->rq_params[0], NULL, NULL, pr, ts, id, lim};
+	char tid[16], statuses[220], due[24], pr[24], ts[24], id[24], lim[16];
+	const char *p[8] = {r->rq_params[0], NULL, NULL, due, pr, ts, id, lim};
 	struct list_query q;
 	struct sd_tenant t;
 	const char *bad = NULL;
-	long long a, b, c;
+	long long cur[4];
 	int limit;
 
 	if (!sd_ticket_enum_ok(sd_ticket_enum("queue"), r->rq_params[0]))
@@ -304,17 +333,18 @@ sd_api_queue_tickets(struct sd_req *r)
 		snprintf(statuses, sizeof(statuses), "{%s}", status);
 		p[2] = statuses;
 	}
-	if (list_page(r, &limit, &a, &b, &c, &bad) < 0)
+	if (list_page(r, &limit, cur, 4, &bad) < 0)
 		return sd_reply_error(r, SD_E_INVALID_FIELD, bad, NULL);
 	/* No cursor: start before the most urgent ticket there can be. */
-	snprintf(pr, sizeof(pr), "%lld", a >= 0 ? a : 0);
-	snprintf(ts, sizeof(ts), "%lld", a >= 0 ? b : -(1LL << 53));
-	snprintf(id, sizeof(id), "%lld", a >= 0 ? c : 0);
+	snprintf(due, sizeof(due), "%lld", cur[1] >= 0 ? cur[0] : -(1LL << 62));
+	snprintf(pr, sizeof(pr), "%lld", cur[1] >= 0 ? cur[1] : 0);
+	snprintf(ts, sizeof(ts), "%lld", cur[1] >= 0 ? cur[2] : -(1LL << 53));
+	snprintf(id, sizeof(id), "%lld", cur[1] >= 0 ? cur[3] : 0);
 	snprintf(lim, sizeof(lim), "%d", limit + 1);
 	memset(&q, 0, sizeof(q));
 	q.lq_stmt = &queue_page;
 	memcpy(q.lq_params, p, sizeof(p));
-	q.lq_n = 7;
+	q.lq_n = 8;
 	return list_reply(r, &q, limit, "tickets");
 }
 
@@ -335,11 +365,10 @@ static const struct sd_stmt queues_all = {"queues_all",
 	1};
 
 static const struct sd_stmt me_tickets = {"me_tickets",
-	"SELECT coalesce((SELECT json_agg(t.summary ORDER BY t.status IN ('resolved', "
-	"'closed'), t.created_at DESC) FROM (SELECT * FROM ticket_cards WHERE requester_id = "
-	"$1 "
-	"ORDER BY created_at DESC LIMIT 100) t), '[]'), coalesce((SELECT json_agg(t.summary "
-	"ORDER "
+	"SELECT coalesce((SELECT json_agg(sdesk_with_sla(t.summary, t.id) ORDER BY t.status IN "
+	"('resolved', 'closed'), t.created_at DESC) FROM (SELECT * FROM ticket_cards WHERE "
+	"requester_id = $1 ORDER BY created_at DESC LIMIT 100) t), '[]'), coalesce((SELECT "
+	"json_agg(sdesk_with_sla(t.summary, t.id) ORDER "
 	"BY t.priority, t.created_at) FROM ticket_cards t WHERE t.assignee_id = $1 AND "
 	"t.status "
 	"NOT IN ('resolved', 'closed')), '[]')",
@@ -408,5 +437,7 @@ sd_api_me_tickets(struct sd_req *r)
 	free(op.oo_text[1]);
 	if (body == NULL)
 		return sd_reply_db_error(r, rc == SD_DB_OK ? SD_DB_FAIL : rc);
+	sd_sla_decorate_db(r->rq_app->ap_db, &sc, json_object_get(body, "requested"));
+	sd_sla_decorate_db(r->rq_app->ap_db, &sc, json_object_get(body, "assigned"));
 	return sd_reply_json(r, 200, body);
 }

@@ -3,7 +3,7 @@
  * struct; the caller (api/ticket_*.c) decides with the rules in
  * ticket_rules.c what the new state is; sd_db_ticket_save writes it back
  * with its history events, only if nobody changed the ticket since it was
- * read (the version).
+ * read (the version), and recomputes its SLA clocks in the same transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,9 +193,10 @@ sd_db_ticket_save(struct sd_dbc *c, const struct sd_ticket_state *old,
 	if (rc == SD_DB_OK && PQntuples(res) != 1)
 		rc = SD_DB_CONFLICT; /* someone else saved first */
 	PQclear(res);
-	if (rc != SD_DB_OK || events == NULL || json_array_size(events) == 0)
-		return rc;
-	return sd_db_ticket_events(c, old->ts_tenant, old->ts_id, actor, events);
+	if (rc == SD_DB_OK && events != NULL && json_array_size(events) > 0)
+		rc = sd_db_ticket_events(c, old->ts_tenant, old->ts_id, actor, events);
+	/* The clocks follow every change, from the events just written. */
+	return rc == SD_DB_OK ? sd_db_sla_recompute(c, old->ts_id) : rc;
 }
 
 int

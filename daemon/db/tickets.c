@@ -55,7 +55,8 @@ static const struct sd_stmt ticket_idem_put = {"ticket_idem_put",
 	5};
 
 static const struct sd_stmt ticket_json = {"ticket_json",
-	"SELECT t.doc, t.id, t.tenant_id, t.classification, t.status, t.requester_id = "
+	"SELECT sdesk_with_sla(t.doc, t.id), t.id, t.tenant_id, t.classification, t.status, "
+	"t.requester_id = "
 	"sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "
 	"t.resolved_at))::bigint, 0) "
 	"FROM "
@@ -221,7 +222,7 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 			rc = SD_DB_RETRY; /* a twin request won the race: answer with its ticket */
 		PQclear(res);
 	}
-	return rc;
+	return rc == SD_DB_OK ? sd_db_sla_recompute(c, atoll(id)) : rc;
 }
 
 int
@@ -246,5 +247,6 @@ sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *ou
 	out->tr_version = atoi(PQgetvalue(res, 0, 6));
 	out->tr_resolved_at = atoll(PQgetvalue(res, 0, 7));
 	PQclear(res);
+	sd_db_sla_decorate(c, out->tr_json);
 	return out->tr_json ? SD_DB_OK : SD_DB_FAIL;
 }

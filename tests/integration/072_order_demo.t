@@ -78,9 +78,17 @@ $laptop = $r->{json};
 my $t = api(GET => "/api/v1/tickets/$screen->{ticket}", 'sara')->{json};
 is("$t->{type} $t->{queue} $t->{service}{code}", 'request first_line screen-extra',
 	'the screen is a service request in first line');
+is($t->{sla}{resolution}{target_minutes}, 2400,
+	'delivered within the screen\'s own 2400 business minutes (catalogue SLA)');
+is($t->{sla}{first_response}{target_minutes}, 480, 'answered within its 480 minutes');
 $t = api(GET => "/api/v1/tickets/$laptop->{ticket}", 'sara')->{json};
 is("$t->{type} $t->{queue} $t->{service}{code}", 'request first_line laptop-standard',
 	'the laptop too');
+is($t->{sla}{resolution}{target_minutes}, 4800,
+	'the laptop\'s own SLA: 4800 business minutes, ten working days');
+is($t->{sla}{next_update}{target_minutes}, 480,
+	'keeping the requester informed as the general request policy says');
+is($t->{sla}{resolution}{state}, 'running', 'its clock runs');
 is($t->{cost_centre}{code}, '3100', 'on the manager\'s cost centre');
 my $links = api(GET => "/api/v1/tickets/$laptop->{ticket}/links", 'sara')->{json}{links};
 my %subq;
