@@ -993,8 +993,9 @@ struct sd_ticket_new {
 	int tn_impact;
 	int tn_urgency;
 	const char *tn_classification;
-	const char *tn_queue;      /* NULL: the category's queue */
-	const char *tn_idem_actor; /* with tn_idem_key: makes retries safe */
+	const char *tn_queue;        /* NULL: the service's or category's queue */
+	const char *tn_service_code; /* a catalogue service offered there; NULL: none */
+	const char *tn_idem_actor;   /* with tn_idem_key: makes retries safe */
 	const char *tn_idem_key;
 	const char *tn_idem_hash;
 	long long tn_service;     /* the catalogue service it is about; 0: none */
@@ -1045,6 +1046,7 @@ struct sd_ticket_state {
 	int ts_escalated;
 	int ts_impact, ts_urgency, ts_priority, ts_vip;
 	char ts_category[48];
+	char ts_service[48]; /* catalogue service code; "": none */
 	char ts_class[16];
 	char *ts_subject;
 	char *ts_description;

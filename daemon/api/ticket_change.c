@@ -22,6 +22,7 @@ static const struct sd_field patch_fields[] = {
 	{"impact", SD_FT_INT, 0, 1, 3},
 	{"urgency", SD_FT_INT, 0, 1, 3},
 	{"category", SD_FT_STRING, SD_FF_NULLABLE, 1, 40},
+	{"service", SD_FT_STRING, SD_FF_NULLABLE, 2, 47},
 	{"classification", SD_FT_STRING, 0, 1, 16},
 	{"subject", SD_FT_STRING, 0, 1, 200},
 	{"description", SD_FT_STRING, 0, 0, 20000},
@@ -47,6 +48,12 @@ static const struct sd_stmt change_matrix = {"change_matrix",
 
 static const struct sd_stmt change_category = {
 	"change_category", "SELECT 1 FROM categories WHERE code = $1 AND active", 1};
+
+/* A service of the catalogue that the ticket's municipality offers. */
+static const struct sd_stmt change_service = {"change_service",
+	"SELECT 1 FROM services s WHERE s.code = $1 AND s.active AND EXISTS (SELECT 1 FROM "
+	"service_offerings o WHERE o.service_id = s.id AND o.tenant_id = $2::integer)",
+	2};
 
 /* Why a change was refused: an error code, the field, and a message. */
 struct change_why {
@@ -264,6 +271,22 @@ change_fields(struct sd_dbc *c, struct change_op *op, const struct sd_ticket_sta
 				? change_refuse(&op->co_why, SD_E_INVALID_FIELD, "category", "")
 				: rc;
 		snprintf(n->ts_category, sizeof(n->ts_category), "%s", v ? v : "");
+	}
+	if (sd_input_has(r, "service") &&
+		strcmp(v = sd_input_str(r, "service") ? sd_input_str(r, "service") : "",
+			old->ts_service) != 0) {
+		char tid[16];
+
+		snprintf(tid, sizeof(tid), "%d", old->ts_tenant);
+		if (*v != '\0' && (rc = change_exists(c, &change_service, v, tid)) != SD_DB_OK)
+			return rc == SD_DB_NOTFOUND
+				? change_refuse(&op->co_why, SD_E_INVALID_FIELD, "service", "")
+				: rc;
+		snprintf(n->ts_service, sizeof(n->ts_service), "%s", v);
+		sd_ticket_event(events, "service", 0,
+			json_pack("{s:s?, s:s?}", "from",
+				old->ts_service[0] ? old->ts_service : NULL, "to",
+				*v ? v : NULL));
 	}
 	if ((v = sd_input_str(r, "subject")) != NULL) {
 		free(n->ts_subject);

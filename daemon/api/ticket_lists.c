@@ -144,6 +144,12 @@ list_filter(struct sd_req *r, struct list_query *q, const char *name)
 			" AND t.created_at %s ($%d::date%s) AT TIME ZONE 'Europe/Stockholm'",
 			name[8] == 'f' ? ">=" : "<", list_param(q, v),
 			name[8] == 'f' ? "" : " + 1");
+	} else if (strcmp(name, "service") == 0) {
+		if (strlen(v) > 47)
+			return -1;
+		list_add(q,
+			" AND t.service_id = (SELECT s.id FROM services s WHERE s.code = $%d)",
+			list_param(q, v));
 	} else {
 		/* queue, category, type: plain equality on the column of that name. */
 		if (strlen(v) > 40)
@@ -255,7 +261,8 @@ enum MHD_Result
 sd_api_tickets_search(struct sd_req *r)
 {
 	static const char *const filters[] = {"q", "tenant", "status", "queue", "assignee",
-		"requester", "priority", "category", "type", "created_from", "created_to"};
+		"requester", "priority", "category", "service", "type", "created_from",
+		"created_to"};
 	struct list_query q;
 	const char *bad = NULL;
 	long long cur[4];

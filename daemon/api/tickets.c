@@ -22,6 +22,7 @@ static const struct sd_field create_fields[] = {
 	{"impact", SD_FT_INT, 0, 1, 3},
 	{"urgency", SD_FT_INT, 0, 1, 3},
 	{"category", SD_FT_STRING, SD_FF_NULLABLE, 1, 40},
+	{"service", SD_FT_STRING, SD_FF_NULLABLE, 2, 47},
 	{"requester", SD_FT_INT, 0, 1, 0x7fffffffffffffffLL},
 	{"channel", SD_FT_STRING, 0, 1, 16},
 	{"classification", SD_FT_STRING, 0, 1, 16},
@@ -115,6 +116,7 @@ create_parse(struct sd_req *r, struct sd_ticket_new *tn, char *actor, size_t ale
 		? (int)json_integer_value(json_object_get(body, "urgency"))
 		: 2;
 	tn->tn_category = sd_input_str(r, "category");
+	tn->tn_service_code = sd_input_str(r, "service");
 	tn->tn_classification = sd_input_str(r, "classification")
 		? sd_input_str(r, "classification")
 		: "internal";

@@ -20,7 +20,8 @@ static const struct sd_stmt ticket_lock = {"ticket_lock",
 	"coalesce(t.resolution_text, ''), coalesce(t.first_contact_resolution, false), "
 	"coalesce(t.resolved_by, 0), coalesce(floor(extract(epoch FROM "
 	"t.resolved_at))::bigint, 0), "
-	"t.reopen_count, t.first_response_at IS NOT NULL, t.number FROM tickets t JOIN queues "
+	"t.reopen_count, t.first_response_at IS NOT NULL, t.number, coalesce((SELECT s.code "
+	"FROM services s WHERE s.id = t.service_id), '') FROM tickets t JOIN queues "
 	"q "
 	"ON q.code = t.queue WHERE t.number = $1 FOR UPDATE OF t",
 	1};
@@ -40,8 +41,9 @@ static const struct sd_stmt ticket_save = {"ticket_save",
 	"CASE WHEN $3 = 'closed' THEN coalesce(closed_at, now()) END, reopen_count = $19, "
 	"first_response_at = CASE WHEN $20::boolean THEN coalesce(first_response_at, now()) "
 	"ELSE "
-	"first_response_at END WHERE id = $1 AND version = $2 RETURNING version",
-	20};
+	"first_response_at END, service_id = (SELECT s.id FROM services s WHERE s.code = $21) "
+	"WHERE id = $1 AND version = $2 RETURNING version",
+	21};
 
 static const struct sd_stmt ticket_events_add = {"ticket_events_add",
 	"INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, data) SELECT "
@@ -84,6 +86,7 @@ ticket_lock_text(PGresult *res, struct sd_ticket_state *t)
 	snprintf(t->ts_type, sizeof(t->ts_type), "%s", PQgetvalue(res, 0, 18));
 	snprintf(t->ts_res_code, sizeof(t->ts_res_code), "%s", PQgetvalue(res, 0, 19));
 	snprintf(t->ts_number, sizeof(t->ts_number), "%s", PQgetvalue(res, 0, 26));
+	snprintf(t->ts_service, sizeof(t->ts_service), "%s", PQgetvalue(res, 0, 27));
 	t->ts_subject = strdup(PQgetvalue(res, 0, 15));
 	t->ts_description = strdup(PQgetvalue(res, 0, 16));
 	t->ts_res_text = strdup(PQgetvalue(res, 0, 20));
@@ -161,7 +164,7 @@ sd_db_ticket_save(struct sd_dbc *c, const struct sd_ticket_state *old,
 	const struct sd_ticket_state *n, json_t *events, long long actor)
 {
 	struct save_nums f;
-	const char *p[20];
+	const char *p[21];
 
 	memset(&f, 0, sizeof(f));
 	PGresult *res;
@@ -188,6 +191,7 @@ sd_db_ticket_save(struct sd_dbc *c, const struct sd_ticket_state *old,
 	p[17] = f.sn_resolved_by;
 	p[18] = f.sn_reopen;
 	p[19] = f.sn_first;
+	p[20] = n->ts_service;
 	res = sd_db_exec(c, &ticket_save, p);
 	rc = sd_db_result_rc(c, res);
 	if (rc == SD_DB_OK && PQntuples(res) != 1)

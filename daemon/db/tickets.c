@@ -17,8 +17,11 @@ static const struct sd_stmt ticket_prepare = {"ticket_prepare",
 	"'first_line'), EXISTS (SELECT 1 FROM categories WHERE code = $2 AND active), "
 	"extract(year "
 	"FROM now() AT TIME ZONE 'Europe/Stockholm')::int, (SELECT code FROM "
-	"sdesk_public_tenants() x WHERE x.id = p.tenant_id) FROM people p WHERE p.id = $1",
-	2};
+	"sdesk_public_tenants() x WHERE x.id = p.tenant_id), (SELECT s.id FROM services s "
+	"WHERE s.code = $3 AND s.active AND EXISTS (SELECT 1 FROM service_offerings o WHERE "
+	"o.service_id = s.id AND o.tenant_id = p.tenant_id)), (SELECT s.queue FROM services s "
+	"WHERE s.code = $3) FROM people p WHERE p.id = $1",
+	3};
 
 /* Case number, ticket and its first event in one round trip. */
 static const struct sd_stmt ticket_insert = {"ticket_insert",
@@ -88,7 +91,8 @@ static int
 tickets_prepare(struct sd_dbc *c, struct sd_ticket_new *tn, int *year)
 {
 	char rid[24];
-	const char *p[2] = {rid, tn->tn_category ? tn->tn_category : ""};
+	const char *p[3] = {rid, tn->tn_category ? tn->tn_category : "",
+		tn->tn_service_code ? tn->tn_service_code : ""};
 	struct sd_priority_matrix m;
 	PGresult *res;
 	int rc;
@@ -107,13 +111,26 @@ tickets_prepare(struct sd_dbc *c, struct sd_ticket_new *tn, int *year)
 		rc = SD_DB_NOTFOUND;
 		goto out;
 	}
+	/* A service of the catalogue that the requester's municipality offers. */
+	if (tn->tn_service_code != NULL) {
+		if (PQgetisnull(res, 0, 8)) {
+			tn->tn_error = "service";
+			rc = SD_DB_NOTFOUND;
+			goto out;
+		}
+		tn->tn_service = atoll(PQgetvalue(res, 0, 8));
+	}
 	/* The ticket belongs to the requester's municipality. */
 	tn->tn_tenant = atoi(PQgetvalue(res, 0, 0));
 	snprintf(tn->tn_tenant_code, sizeof(tn->tn_tenant_code), "%s", PQgetvalue(res, 0, 7));
 	tn->tn_vip = PQgetvalue(res, 0, 2)[0] == 't';
 	tickets_matrix(PQgetvalue(res, 0, 3), &m);
 	tn->tn_priority = sd_ticket_priority(&m, tn->tn_impact, tn->tn_urgency, tn->tn_vip);
-	if (tn->tn_queue == NULL)
+	/* Routing: the queue asked for, else the service's, else the category's. */
+	if (tn->tn_queue == NULL && tn->tn_service_code != NULL)
+		snprintf(tn->tn_queue_buf, sizeof(tn->tn_queue_buf), "%s",
+			PQgetvalue(res, 0, 9));
+	else if (tn->tn_queue == NULL)
 		snprintf(tn->tn_queue_buf, sizeof(tn->tn_queue_buf), "%s",
 			PQgetvalue(res, 0, 4));
 	else
