@@ -196,7 +196,9 @@ static const struct ctl_cmd ctl_cmds[] = {
 	{"migrate", cmd_migrate, "apply database migrations (needs owner_dsn)", 1},
 	{"routes", cmd_routes, "list the HTTP routes", 0},
 	{"sla", sd_ctl_sla,
-		"recompute [--calendar CODE] [--ticket NUMBER]: every open ticket's clocks", 1},
+		"recompute [--calendar CODE] [--ticket NUMBER] [--jobs N]: open tickets' "
+		"clocks",
+		1},
 	{"status", cmd_status, "show the database schema version", 1},
 	{"unlock", sd_ctl_unlock, "TENANT LOGIN: lift a login lock", 1},
 };
