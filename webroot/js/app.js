@@ -16,6 +16,7 @@ import * as chief from './pages/chief.js';
 export const state = { session: null };
 let leave = null;
 let firstRender = true;
+let renders = 0;
 
 // True when the session holds perm anywhere ("perm" or "perm:<tenant>").
 export function can(perm) {
@@ -119,6 +120,7 @@ async function logout() {
 }
 
 export async function render() {
+	const gen = ++renders;
 	if (leave) {
 		leave();
 		leave = null;
@@ -132,18 +134,27 @@ export async function render() {
 		if (s.mfa !== 'ok' && !route.opts.mfa) return go('#/mfa');
 	}
 	renderChrome(path);
+	// Each page is built in a view of its own: one that finishes after a
+	// newer one has started (a slow answer, a quick click) is left out of
+	// the document instead of covering the newer page.
+	const view = h('div', { class: 'view' });
+	main.replaceChildren(view);
 	main.setAttribute('aria-busy', 'true');
 	let title;
 	try {
-		if (!route) title = notice(main, t('err.notfound'));
-		else if (route.opts.perm && !can(route.opts.perm)) title = notice(main, t('err.forbidden'));
+		if (!route) title = notice(view, t('err.notfound'));
+		else if (route.opts.perm && !can(route.opts.perm)) title = notice(view, t('err.forbidden'));
 		else {
-			const ctx = { params: route.params, query: route.query, onLeave: (fn) => { leave = fn; } };
-			title = await route.page(main, ctx);
+			const ctx = {
+				params: route.params, query: route.query,
+				onLeave: (fn) => { if (gen === renders) leave = fn; else fn(); },
+			};
+			title = await route.page(view, ctx);
 		}
 	} catch (err) {
-		title = notice(main, err.message || t('err.generic'));
+		title = notice(view, err.message || t('err.generic'));
 	}
+	if (gen !== renders) return;
 	main.removeAttribute('aria-busy');
 	document.title = `${title || t('app.name')} – ${t('app.name')}`;
 	// After a move within the app, reading starts at the new page's heading
