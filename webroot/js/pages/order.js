@@ -6,9 +6,15 @@
 import { api } from '../api.js';
 import { h, clear, field, formAlert, busy, radioGroup, announce, id } from '../dom.js';
 import { t } from '../i18n.js';
-import { can, go } from '../app.js';
+import { state, can, go } from '../app.js';
 import { loc, priceText, approvalText } from './common.js';
 import { setPlaced } from './orders.js';
+
+// Staff browse every municipality's services; here they see their own
+// municipality's offer, which they may order from like anyone there.
+export function ownView(sep) {
+	return can('catalogue.browse_all') ? `${sep}tenant=${encodeURIComponent(state.session.person.tenant)}` : '';
+}
 
 function serviceCard(s) {
 	return h('li', { class: 'service', dataset: { code: s.code } },
@@ -53,7 +59,7 @@ async function fallback(main) {
 }
 
 export async function cataloguePage(main, ctx) {
-	const cat = await api('GET', '/api/v1/catalogue');
+	const cat = await api('GET', `/api/v1/catalogue${ownView('?')}`);
 	if (cat.version === null) return fallback(main);
 	const filter = h('input', { type: 'search', name: 'filter', autocomplete: 'off', value: ctx.query.get('q') || '' });
 	const count = h('p', { class: 'muted', id: id('count') });
@@ -214,7 +220,7 @@ function orderForm(svc) {
 export async function servicePage(main, ctx) {
 	let svc;
 	try {
-		svc = await api('GET', `/api/v1/catalogue/services/${encodeURIComponent(ctx.params.code)}`);
+		svc = await api('GET', `/api/v1/catalogue/services/${encodeURIComponent(ctx.params.code)}${ownView('?')}`);
 	} catch (err) {
 		if (err.status !== 404) throw err;
 		clear(main, h('p', { class: 'crumbs' }, h('a', { href: '#/order' }, t('order.title'))),

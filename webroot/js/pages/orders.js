@@ -183,7 +183,7 @@ function decisionCard(o, form0) {
 			h('dt', null, t('order.quantity')), h('dd', null, String(o.quantity)),
 			h('dt', null, t('order.price')), h('dd', null, priceText({ ...o.price })),
 			h('dt', null, t('order.created')), h('dd', null, dateTime(o.created_at)),
-			answers.length ? [h('dt', null, t('approvals.answers')), h('dd', null,
+			answers.length ? [h('dt', null, t('order.answers')), h('dd', null,
 				answers.map(([k, v]) => h('span', { class: 'answer' },
 					`${byName[k] ? loc(byName[k], 'label') : k}: ${answerValue(byName[k], v)}`)))] : null),
 		h('ul', { class: 'steps-list' }, o.approvals.map(stepItem)),

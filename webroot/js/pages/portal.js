@@ -7,6 +7,7 @@ import { h, clear, field, formAlert, busy, showError, select, id } from '../dom.
 import { t } from '../i18n.js';
 import { state, go, can } from '../app.js';
 import { statusText, loc, priceText } from './common.js';
+import { ownView } from './order.js';
 
 let categories = null;
 let receipt = null;
@@ -20,7 +21,7 @@ async function loadCategories() {
 // and descriptions in both languages); none before the first import.
 async function findServices(q) {
 	try {
-		const r = await api('GET', `/api/v1/catalogue?q=${encodeURIComponent(q)}`, undefined, { quiet: true });
+		const r = await api('GET', `/api/v1/catalogue?q=${encodeURIComponent(q)}${ownView('&')}`, undefined, { quiet: true });
 		return r.services;
 	} catch (e) {
 		return [];
