@@ -5,8 +5,9 @@
 // which the server refuses on that field, then three times properly, and
 // withdraws the third.  Anders By, manager of 3100, sees the count in the
 // menu, rejects one with a reason (first trying without) and approves the
-// other; Lisa sees the reason, and the ticket that fulfils the approved
-// one.  axe, a screenshot, and 360 px on every page.
+// other, and orders a screen himself (the server refusing a short name and
+// an unknown person first); Lisa sees the reason, and the ticket that
+// fulfils the approved one.  axe, a screenshot, and 360 px on every page.
 'use strict';
 const { base, ok, diag, person, check, login, main, fits, tabTo, allVisible } = require('./lib.js');
 
@@ -154,6 +155,38 @@ main(async (browser) => {
 	ok(/Inga beställningar väntar/.test(await anders.textContent('main')), 'the inbox is empty');
 	await check(anders, 'approvals-empty', 'Att godkänna');
 
+	// The manager orders a screen himself: a text too short and a person
+	// who does not exist are refused by the server, each on its field; his
+	// own approval is all it needs.
+	await anders.click('nav a[href="#/order"]');
+	await anders.waitForSelector('main:not([aria-busy]) li.service[data-code="screen-extra"]');
+	await anders.click('li.service[data-code="screen-extra"] h3 a');
+	await check(anders, 'order-screen-manager', 'Extra skärm');
+	await anders.fill('input[name="answers.user_name"]', 'N');
+	await anders.check('input[name="answers.size"][value="27 tum"]');
+	await anders.fill('input[name="answers.user"]', 'finns.inte');
+	const fieldError = async (name) => anders.evaluate((n) => {
+		const e = document.activeElement;
+		const msg = document.getElementById(`${e.id}-error`);
+		return e.name === n && e.getAttribute('aria-invalid') === 'true' && msg && !msg.hidden ? msg.textContent : '';
+	}, name);
+	await anders.click('form.card button[type="submit"]');
+	await anders.waitForSelector('.field-error:not([hidden])');
+	const e1 = await fieldError('answers.user_name');
+	ok(/minst 2 tecken/.test(e1), `too short: on the name field, focused (${e1})`);
+	await anders.fill('input[name="answers.user_name"]', 'Nora Nyberg');
+	await anders.click('form.card button[type="submit"]');
+	await anders.waitForFunction(() => document.activeElement && document.activeElement.name === 'answers.user');
+	const e2 = await fieldError('answers.user');
+	ok(/Ingen aktiv person/.test(e2), `unknown person: on the login field, focused (${e2})`);
+	await check(anders, 'order-screen-error', 'Extra skärm');
+	await anders.fill('input[name="answers.user"]', 'lisa.nord');
+	await anders.click('form.card button[type="submit"]');
+	await anders.waitForURL(/#\/orders\/BEN-B/);
+	await check(anders, 'order-screen-receipt', 'Tack!');
+	ok(/Godkänd – vi levererar/.test(await anders.textContent('.status-box')), 'the manager\'s screen goes straight to delivery');
+	ok(/Lisa Nord \(lisa\.nord\)/.test(await anders.textContent('main')), 'the person in the answers by name');
+
 	// Lisa sees the outcome.
 	await lisa.goto(`${base}/#/orders/${n1}`);
 	await check(lisa, 'order-rejected', 'Beställning');
@@ -187,13 +220,26 @@ main(async (browser) => {
 	const small = await person(browser, { viewport: { width: 360, height: 740 } });
 	await signIn(small, 'lisa.nord');
 	for (const [hash, name] of [['#/order', 'order-catalogue'], ['#/order/screen-extra', 'order-screen'],
-		['#/order/headset', 'order-form'], ['#/orders', 'orders-mine'], [`#/orders/${n2}`, 'order-approved']]) {
+		['#/order/headset', 'order-form'], ['#/order/keyboard-mouse', 'order-yes-no'], ['#/orders', 'orders-mine'], [`#/orders/${n2}`, 'order-approved']]) {
 		await small.goto(`${base}/${hash}`);
 		await fits(small, name);
 	}
 	const small2 = await person(browser, { viewport: { width: 360, height: 740 } });
 	await signIn(small2, 'anders.by');
-	await small2.goto(`${base}/#/approvals`);
-	await fits(small2, 'approvals');
+	for (const [hash, name] of [['#/approvals', 'approvals'], ['#/order/laptop-standard', 'order-date'],
+		['#/order/server-virtual', 'order-number']]) {
+		await small2.goto(`${base}/${hash}`);
+		await fits(small2, name);
+	}
+
+	// A technician sees her own municipality's offer and may order from it.
+	const sara = await person(browser);
+	await login(sara, 'AMA', 'sara.ek');
+	await sara.waitForURL(/#\/desk$/);
+	await sara.goto(`${base}/#/order`);
+	await sara.waitForSelector('main:not([aria-busy]) li.service[data-code="headset"]');
+	ok(await sara.locator('li.service[data-code="headset"] .not-orderable').count() === 0
+		&& await sara.locator('li.service[data-code="screen-extra"] .not-orderable').count() === 1,
+		'staff: their own municipality\'s offer, the headset orderable');
 	if (lisa.errors.length) diag(lisa.errors.join('\n'));
 });
