@@ -137,6 +137,13 @@ main(async (browser) => {
 	ok(/Lisa Nord/.test(await c1.textContent()) && /Modell: Trådlöst/.test(await c1.textContent()), 'with who ordered and the answers');
 	ok(await anders.locator(`li.approval[data-order="${n3}"]`).count() === 0, 'not the withdrawn one');
 
+	await anders.goto(`${base}/#/orders/${n1}`);
+	await check(anders, 'order-pending-manager', 'Beställning');
+	ok(await anders.locator('main a[href="#/approvals"]').count() === 1
+		&& await anders.locator('button:has-text("Återkalla")').count() === 0,
+		'the manager reading the order: a way to the inbox, no withdrawing someone else\'s order');
+	await anders.click('main a[href="#/approvals"]');
+	await anders.waitForSelector(`main:not([aria-busy]) li.approval[data-order="${n1}"]`);
 	await c1.locator('button[value="reject"]').click();
 	const rerr = c1.locator('.field-error:not([hidden])');
 	await rerr.waitFor();

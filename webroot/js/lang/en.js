@@ -130,6 +130,7 @@ export default {
 	'order.rejected.by': 'Rejected by {name}:',
 	'order.ticket.in': 'It is handled in case',
 	'order.ticket.was': 'It was handled in case',
+	'order.decide': 'Decide on orders under To approve',
 	'order.cancel': 'Withdraw the order',
 	'order.cancel.title': 'Changed your mind?',
 	'order.cancel.text': 'You can withdraw the order as long as it has not been decided.',

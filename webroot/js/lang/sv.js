@@ -130,6 +130,7 @@ export default {
 	'order.rejected.by': 'Avslagen av {name}:',
 	'order.ticket.in': 'Den hanteras i ärende',
 	'order.ticket.was': 'Den hanterades i ärende',
+	'order.decide': 'Besluta om beställningar under Att godkänna',
 	'order.cancel': 'Återkalla beställningen',
 	'order.cancel.title': 'Ångrat dig?',
 	'order.cancel.text': 'Du kan återkalla beställningen så länge den inte är beslutad.',

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { h, clear, field, formAlert, busy } from '../dom.js';
 import { t, date, dateTime } from '../i18n.js';
-import { state, render, setApprovalCount } from '../app.js';
+import { state, render, setApprovalCount, approver } from '../app.js';
 import { setFlash, takeFlash } from './cases.js';
 import { loc, priceText, stepName } from './common.js';
 
@@ -147,7 +147,9 @@ export async function orderPage(main, ctx) {
 		answersList(o, svc && svc.form),
 		h('section', { 'aria-labelledby': 'steps-h' }, h('h2', { id: 'steps-h' }, t('order.approvals')),
 			o.approvals.length ? h('ul', { class: 'steps-list' }, o.approvals.map(stepItem)) : h('p', null, t('order.approvals.none'))),
-		mine && o.status === 'pending_approval' ? cancelForm(o) : null);
+		mine && o.status === 'pending_approval' ? cancelForm(o) : null,
+		!mine && o.status === 'pending_approval' && approver()
+			? h('p', null, h('a', { href: '#/approvals' }, t('order.decide'))) : null);
 	return fresh ? t('order.receipt.title') : t('order.title.one', { name: o.number });
 }
 
