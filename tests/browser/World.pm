@@ -48,6 +48,8 @@ sub run_browser {
 	(my $name = $script) =~ s/\.js$//;
 	my $art = "$top/tests/artifacts/$name";
 	make_path($art);
+	# Only this run's pictures: an older run's extra ones would mislead.
+	unlink glob("$art/*.png");
 	local $ENV{SDESK_URL} = $d->url('');
 	local $ENV{SDESK_PASSWORD} = $PW;
 	local $ENV{SDESK_ARTIFACTS} = $art;

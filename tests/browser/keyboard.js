@@ -3,37 +3,7 @@
 // read the receipt, open the case from "Mina ärenden".  Every focus stop
 // must show a visible focus indicator.
 'use strict';
-const { base, password, ok, diag, person, check, main } = require('./lib.js');
-
-async function focused(page) {
-	return page.evaluate(() => {
-		const e = document.activeElement;
-		const s = getComputedStyle(e);
-		return {
-			tag: e.tagName.toLowerCase(), name: e.getAttribute('name') || '', type: e.getAttribute('type') || '',
-			href: e.getAttribute('href') || '', text: (e.textContent || '').trim().slice(0, 60),
-			visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
-		};
-	});
-}
-
-// Presses Tab until want(focused) holds; every stop on the way must show focus.
-async function tabTo(page, want, label, stops) {
-	for (let i = 0; i < 60; i += 1) {
-		await page.keyboard.press('Tab');
-		const f = await focused(page);
-		if (f.tag !== 'body') stops.push(f);
-		if (want(f)) return f;
-	}
-	throw new Error(`Tab never reached ${label}`);
-}
-
-function allVisible(stops, where) {
-	const bad = stops.filter((s) => !s.visible);
-	ok(stops.length > 0 && bad.length === 0, `${where}: all ${stops.length} focus stops show a visible focus`);
-	for (const b of bad) diag(`no visible focus: <${b.tag} name="${b.name}" href="${b.href}"> ${b.text}`);
-	stops.length = 0;
-}
+const { base, password, ok, person, check, main, focused, tabTo, allVisible } = require('./lib.js');
 
 main(async (browser) => {
 	const page = await person(browser);

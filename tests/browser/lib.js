@@ -98,6 +98,48 @@ function totp(secret) {
 	return execFileSync('oathtool', ['--totp', '-b', secret]).toString().trim();
 }
 
+// What has the focus, and whether it shows a visible focus indicator.
+async function focused(page) {
+	return page.evaluate(() => {
+		const e = document.activeElement;
+		const s = getComputedStyle(e);
+		return {
+			tag: e.tagName.toLowerCase(), name: e.getAttribute('name') || '', type: e.getAttribute('type') || '',
+			href: e.getAttribute('href') || '', text: (e.textContent || '').trim().slice(0, 60),
+			visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+		};
+	});
+}
+
+// Presses Tab until want(focused) holds; every stop on the way must show focus.
+async function tabTo(page, want, label, stops) {
+	for (let i = 0; i < 60; i += 1) {
+		await page.keyboard.press('Tab');
+		const f = await focused(page);
+		if (f.tag !== 'body') stops.push(f);
+		if (want(f)) return f;
+	}
+	throw new Error(`Tab never reached ${label}`);
+}
+
+function allVisible(stops, where) {
+	const bad = stops.filter((s) => !s.visible);
+	ok(stops.length > 0 && bad.length === 0, `${where}: all ${stops.length} focus stops show a visible focus`);
+	for (const b of bad) diag(`no visible focus: <${b.tag} name="${b.name}" href="${b.href}"> ${b.text}`);
+	stops.length = 0;
+}
+
+// Nothing on the page is wider than the window (360 px on a small phone),
+// then the usual checks.
+async function fits(page, name) {
+	await page.waitForSelector('main:not([aria-busy]) h1');
+	const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth,
+		[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+			.slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)]);
+	if (!ok(w[0] <= w[1], `${name}: fits 360 px (content ${w[0]} px wide)`)) diag(w[2].join('\n'));
+	await check(page, `360-${name}`);
+}
+
 function done() {
 	process.exitCode = failed ? 1 : 0;
 }
@@ -116,4 +158,4 @@ async function main(fn) {
 	}
 }
 
-module.exports = { base, password, ok, diag, launch, person, axe, shot, check, login, totp, main };
+module.exports = { base, password, ok, diag, launch, person, axe, shot, check, login, totp, main, focused, tabTo, allVisible, fits };

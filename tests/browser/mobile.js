@@ -2,18 +2,9 @@
 // the screen, axe clean, a screenshot each; an employee reports a problem and
 // a technician works it, the chief reads the figures.
 'use strict';
-const { base, ok, diag, person, check, login, main } = require('./lib.js');
+const { base, person, login, main, fits } = require('./lib.js');
 
 const viewport = { width: 360, height: 740 };
-
-async function fits(page, name) {
-	await page.waitForSelector('main:not([aria-busy]) h1');
-	const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth,
-		[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-			.slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)]);
-	if (!ok(w[0] <= w[1], `${name}: fits 360 px (content ${w[0]} px wide)`)) diag(w[2].join('\n'));
-	await check(page, `360-${name}`);
-}
 
 main(async (browser) => {
 	const elin = await person(browser, { viewport });

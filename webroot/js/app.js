@@ -12,10 +12,13 @@ import * as cases from './pages/cases.js';
 import * as desk from './pages/desk.js';
 import * as ticket from './pages/ticket.js';
 import * as chief from './pages/chief.js';
+import * as order from './pages/order.js';
+import * as orders from './pages/orders.js';
 
-export const state = { session: null };
+export const state = { session: null, approvals: null };
 let leave = null;
 let firstRender = true;
+let renders = 0;
 
 // True when the session holds perm anywhere ("perm" or "perm:<tenant>").
 export function can(perm) {
@@ -25,6 +28,7 @@ export function can(perm) {
 
 export function setSession(s) {
 	state.session = s;
+	state.approvals = null;
 	setCsrf(s ? s.csrf_token : '');
 }
 
@@ -47,7 +51,11 @@ const routes = [
 	['/mfa', login.mfaPage, { mfa: true }],
 	['/', portal.startPage],
 	['/report', portal.reportPage],
-	['/order', portal.orderPage],
+	['/order', order.cataloguePage],
+	['/order/{code}', order.servicePage],
+	['/orders', orders.listPage],
+	['/orders/{n}', orders.orderPage],
+	['/approvals', orders.approvalsPage, { approver: true }],
 	['/receipt/{n}', portal.receiptPage],
 	['/cases', cases.listPage],
 	['/cases/{n}', cases.casePage],
@@ -75,9 +83,44 @@ function parse() {
 	return null;
 }
 
-function navItem(href, key, path) {
+function navItem(href, key, path, extra) {
 	const here = path === href.slice(1) || (href !== '#/' && path.startsWith(href.slice(1) + '/'));
-	return h('li', null, h('a', { href, 'aria-current': here ? 'page' : null }, t(key)));
+	return h('li', null, h('a', { href, 'aria-current': here ? 'page' : null }, t(key), extra));
+}
+
+// Managers (for their cost centres) and IT architects decide on orders.
+export function approver() {
+	return can('order.approve') || can('order.approve_architect');
+}
+
+// The count on "Att godkänna", shown only when something waits.
+function approvalBadge() {
+	const n = state.approvals;
+	if (!n) return null;
+	return h('span', { class: 'badge nav-badge', id: 'approvals-badge' }, String(n),
+		h('span', { class: 'visually-hidden' }, ` ${t('nav.approvals.waiting', { n })}`));
+}
+
+export function setApprovalCount(n) {
+	state.approvals = n;
+	const a = document.querySelector('#nav a[href="#/approvals"]');
+	if (!a) return;
+	const old = a.querySelector('.badge');
+	if (old) old.remove();
+	const b = approvalBadge();
+	if (b) a.append(' ', b);
+}
+
+// Asks how many orders wait for the signed-in approver (not on every page
+// view of the inbox itself, which counts them as it lists them).
+async function refreshApprovals(path) {
+	if (!approver() || path === '/approvals') return;
+	try {
+		const r = await api('GET', '/api/v1/approvals', undefined, { quiet: true });
+		setApprovalCount(r.orders.length);
+	} catch (e) {
+		// The badge is a help; the inbox itself shows the truth.
+	}
 }
 
 function renderChrome(path) {
@@ -93,7 +136,8 @@ function renderChrome(path) {
 		if (can('ticket.create')) {
 			items.push(navItem('#/report', 'nav.report', path), navItem('#/order', 'nav.order', path));
 		}
-		items.push(navItem('#/cases', 'nav.cases', path));
+		items.push(navItem('#/cases', 'nav.cases', path), navItem('#/orders', 'nav.orders', path));
+		if (approver()) items.push(navItem('#/approvals', 'nav.approvals', path, state.approvals ? [' ', approvalBadge()] : null));
 		if (can('ticket.work')) items.push(navItem('#/desk', 'nav.desk', path));
 		if (can('report.read')) items.push(navItem('#/chief', 'nav.chief', path));
 	}
@@ -119,6 +163,7 @@ async function logout() {
 }
 
 export async function render() {
+	const gen = ++renders;
 	if (leave) {
 		leave();
 		leave = null;
@@ -132,18 +177,30 @@ export async function render() {
 		if (s.mfa !== 'ok' && !route.opts.mfa) return go('#/mfa');
 	}
 	renderChrome(path);
+	if (s && s.mfa === 'ok') refreshApprovals(path);
+	// Each page is built in a view of its own: one that finishes after a
+	// newer one has started (a slow answer, a quick click) is left out of
+	// the document instead of covering the newer page.
+	const view = h('div', { class: 'view' });
+	main.replaceChildren(view);
 	main.setAttribute('aria-busy', 'true');
 	let title;
 	try {
-		if (!route) title = notice(main, t('err.notfound'));
-		else if (route.opts.perm && !can(route.opts.perm)) title = notice(main, t('err.forbidden'));
+		if (!route) title = notice(view, t('err.notfound'));
+		else if ((route.opts.perm && !can(route.opts.perm)) || (route.opts.approver && !approver())) {
+			title = notice(view, t('err.forbidden'));
+		}
 		else {
-			const ctx = { params: route.params, query: route.query, onLeave: (fn) => { leave = fn; } };
-			title = await route.page(main, ctx);
+			const ctx = {
+				params: route.params, query: route.query,
+				onLeave: (fn) => { if (gen === renders) leave = fn; else fn(); },
+			};
+			title = await route.page(view, ctx);
 		}
 	} catch (err) {
-		title = notice(main, err.message || t('err.generic'));
+		title = notice(view, err.message || t('err.generic'));
 	}
+	if (gen !== renders) return;
 	main.removeAttribute('aria-busy');
 	document.title = `${title || t('app.name')} – ${t('app.name')}`;
 	// After a move within the app, reading starts at the new page's heading

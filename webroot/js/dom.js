@@ -56,13 +56,15 @@ export function showError(form, err) {
 	const ctl = err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
 	const alert = form.querySelector('.form-alert');
 	if (ctl && ctl.type !== 'hidden') {
-		const e = form.querySelector(`#${CSS.escape(ctl.id)}-error`);
+		// A group of radios has one error line for the whole group.
+		const box = ctl.closest('[data-field]');
+		const e = form.querySelector(`#${CSS.escape(ctl.id)}-error`) || (box && box.querySelector('.field-error'));
 		if (e) {
 			e.textContent = err.message;
 			e.hidden = false;
 		}
-		ctl.setAttribute('aria-invalid', 'true');
-		ctl.focus();
+		for (const c of form.querySelectorAll(`[name="${CSS.escape(err.field)}"]`)) c.setAttribute('aria-invalid', 'true');
+		(form.querySelector(`[name="${CSS.escape(err.field)}"]:checked`) || ctl).focus();
 	}
 	if (alert) {
 		alert.textContent = err.message;
@@ -79,6 +81,27 @@ export function clearErrors(form) {
 	for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
 	const alert = form.querySelector('.form-alert');
 	if (alert) alert.hidden = true;
+}
+
+// A group of radio buttons under one legend, with a hint and an error line
+// that every button points to.  options: [[value, label], ...].
+export function radioGroup(name, legend, options, value, opts = {}) {
+	const gid = id('g');
+	const hintEl = opts.hint ? h('p', { class: 'hint', id: `${gid}-hint` }, opts.hint) : null;
+	const errEl = h('p', { class: 'field-error', id: `${gid}-error`, hidden: true });
+	const desc = [hintEl && hintEl.id, errEl.id].filter(Boolean).join(' ');
+	return h('fieldset', { class: `radios${opts.inline ? ' inline' : ''}`, dataset: { field: name } },
+		h('legend', null, legend, opts.required ? h('span', { class: 'req' }, ` ${t('form.required')}`) : null),
+		hintEl, errEl,
+		options.map(([v, label]) => {
+			const rid = id(name.replace(/[^a-z0-9_-]/gi, '-'));
+			return h('div', { class: 'radio' },
+				h('input', {
+					type: 'radio', name, id: rid, value: v, checked: value !== undefined && String(v) === String(value),
+					'aria-describedby': desc,
+				}),
+				h('label', { for: rid }, label));
+		}));
 }
 
 export function formAlert() {

@@ -60,3 +60,8 @@ export function number(n, digits = 0) {
 		minimumFractionDigits: digits, maximumFractionDigits: digits,
 	}).format(n);
 }
+
+// An amount in öre as kronor: "1 234,50 kr" (Swedish grouping and comma).
+export function money(ore) {
+	return t('money', { amount: number(ore / 100, 2) });
+}

@@ -1,8 +1,9 @@
 // pages/common.js: what several pages show the same way: statuses in words,
-// history events, people with their VIP mark, and the time left to the
-// nearest SLA deadline as text, shape and colour.
+// history events, people with their VIP mark, the time left to the nearest
+// SLA deadline as text, shape and colour, and the catalogue's names, prices
+// and approval steps.
 import { h } from '../dom.js';
-import { t, duration, dateTime } from '../i18n.js';
+import { t, lang, money, duration, dateTime } from '../i18n.js';
 
 export function statusText(status) {
 	return h('span', { class: `status status-${status}` }, t(`status.${status}`));
@@ -87,4 +88,30 @@ export function slaCell(tk) {
 		h('span', { class: 'sla-shape', 'aria-hidden': 'true' }, shapes[level]), ' ',
 		h('span', { class: 'visually-hidden' }, `${t(`sla.level.${level}`)}: `), text,
 		x.estimate ? h('span', { class: 'visually-hidden' }, ` (${t('sla.estimate')})`) : null);
+}
+
+// The name or text in the page's language (the API sends both).
+export function loc(obj, key) {
+	return (lang() === 'en' && obj[`${key}_en`]) || obj[key] || '';
+}
+
+// "2 150,00 kr (engångskostnad)" / "430,00 kr/mån": every price the service has.
+export function priceText(price) {
+	const parts = [];
+	for (const kind of ['one_time', 'monthly', 'yearly', 'hourly']) {
+		const ore = price[`${kind}_ore`];
+		if (ore !== null && ore !== undefined) parts.push(t(`price.${kind}`, { amount: money(ore) }));
+	}
+	return parts.length ? parts.join(', ') : t('price.none');
+}
+
+export function stepName(step) {
+	return t(`approval.step.${step}`);
+}
+
+// Who must approve, in words.
+export function approvalText(svc) {
+	const steps = svc.approvals || [];
+	if (!steps.length) return t('catalogue.approval.none');
+	return t('catalogue.approval.needed', { who: steps.map((s) => t(`approval.who.${s}`)).join(t('and')) });
 }

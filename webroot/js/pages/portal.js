@@ -1,15 +1,15 @@
 // pages/portal.js: the employee portal: the start page ("digital answers
 // first": one search over services, answers and the user's own cases, with
-// "Anmäl ett fel" and "Beställ" one click away), the report form, the order
-// page and the receipt with the case number.
+// "Anmäl ett fel" and "Beställ" one click away), the report form and the
+// receipt with the case number.  Ordering is in order.js and orders.js.
 import { api, upload } from '../api.js';
 import { h, clear, field, formAlert, busy, showError, select, id } from '../dom.js';
 import { t } from '../i18n.js';
 import { state, go, can } from '../app.js';
-import { statusText } from './common.js';
+import { statusText, loc, priceText } from './common.js';
+import { ownView } from './order.js';
 
 let categories = null;
-let catalogue; // undefined: not asked yet; null: not installed
 let receipt = null;
 
 async function loadCategories() {
@@ -17,18 +17,15 @@ async function loadCategories() {
 	return categories;
 }
 
-// The service catalogue (migration 005) answers here once it is installed;
-// until then the categories stand in for it.
-async function loadServices() {
-	if (catalogue === undefined) {
-		try {
-			const r = await api('GET', '/api/v1/catalogue/services', undefined, { quiet: true });
-			catalogue = r.services || [];
-		} catch (e) {
-			catalogue = null;
-		}
+// Services in the catalogue matching the words (the server searches names
+// and descriptions in both languages); none before the first import.
+async function findServices(q) {
+	try {
+		const r = await api('GET', `/api/v1/catalogue?q=${encodeURIComponent(q)}${ownView('&')}`, undefined, { quiet: true });
+		return r.services;
+	} catch (e) {
+		return [];
 	}
-	return catalogue;
 }
 
 function tiles(openCount) {
@@ -43,14 +40,15 @@ function tiles(openCount) {
 
 async function search(q, out) {
 	const needle = q.toLowerCase();
-	const [cats, services, mine] = await Promise.all([loadCategories(), loadServices(),
+	const [cats, svc, mine] = await Promise.all([loadCategories(), findServices(q),
 		api('GET', `/api/v1/tickets?requester=me&limit=10&q=${encodeURIComponent(q)}`).catch(() => ({ tickets: [] }))]);
-	const svc = (services || []).filter((s) => `${s.name} ${s.description || ''}`.toLowerCase().includes(needle));
 	const cat = cats.filter((c) => c.name.toLowerCase().includes(needle) || c.code.includes(needle));
 	const groups = [];
 	if (svc.length) {
 		groups.push(h('h3', null, t('start.results.services')), h('ul', { class: 'results' },
-			svc.map((s) => h('li', null, h('a', { href: `#/order?service=${encodeURIComponent(s.code)}` }, s.name)))));
+			svc.map((s) => h('li', null, h('a', { href: `#/order/${encodeURIComponent(s.code)}` }, loc(s, 'name')),
+				' – ', priceText(s.price),
+				s.orderable ? null : h('span', { class: 'muted' }, ` (${t('catalogue.by_manager.short')})`)))));
 	}
 	if (cat.length) {
 		groups.push(h('h3', null, t('start.results.categories')), h('ul', { class: 'results' },
@@ -95,7 +93,8 @@ function radios(name, legend, options, value) {
 		}));
 }
 
-// The short form behind "Anmäl ett fel" (and, for now, behind "Beställ").
+// The short form behind "Anmäl ett fel" (and behind "Beställ" until a
+// catalogue is imported).
 export async function reportPage(main, ctx) {
 	const cats = await loadCategories();
 	const ordering = ctx.query.get('type') === 'request';
@@ -144,23 +143,6 @@ export async function reportPage(main, ctx) {
 	clear(main, h('h1', null, title),
 		h('p', { class: 'lead' }, t(ordering ? 'order.catalogue.soon' : 'report.intro')), form);
 	return title;
-}
-
-// "Beställ": the catalogue's services once it is installed; until then the
-// categories, each opening the short form as an order.
-export async function orderPage(main) {
-	const services = await loadServices();
-	const cats = await loadCategories();
-	const list = services && services.length
-		? services.map((s) => h('li', { class: 'tile' }, h('a', { href: `#/order?service=${encodeURIComponent(s.code)}` },
-			h('span', { class: 'tile-title' }, s.name), h('span', { class: 'tile-text' }, s.description || ''))))
-		: cats.map((c) => h('li', { class: 'tile' }, h('a', { href: `#/report?type=request&category=${encodeURIComponent(c.code)}` },
-			h('span', { class: 'tile-title' }, c.name))));
-	clear(main, h('h1', null, t('order.title')),
-		h('p', { class: 'lead' }, t('order.intro')),
-		services && services.length ? null : h('p', { class: 'note' }, t('order.catalogue.soon')),
-		h('ul', { class: 'tiles services' }, list));
-	return t('order.title');
 }
 
 export async function receiptPage(main, ctx) {
