@@ -137,6 +137,11 @@ main(async (browser) => {
 	ok(/Solved/.test(await elin.textContent('.status-box')), 'English: status in words');
 	await elin.click('button[lang="sv"]');
 
+	// Done: the employee closes the case; its clocks get their verdict.
+	await elin.click('text=Det är löst – avsluta ärendet');
+	await elin.waitForSelector('.flash >> text=Ärendet är avslutat');
+	ok(/Avslutat/.test(await elin.textContent('.status-box')), 'the employee closes the case');
+
 	// The chief sees the figures move.
 	const maria = await person(browser);
 	await login(maria, 'AMA', 'maria.falk');
@@ -153,6 +158,9 @@ main(async (browser) => {
 	ok(cells[0] === '1' && cells[1] === '1', `Färgelanda this month: 1 in, 1 solved (${cells.join(' | ')})`);
 	ok(/1 av 1/.test(cells[3]), 'first-contact resolution 1 of 1');
 	ok(cells[5] === '4,0', 'satisfaction 4,0 from the rating');
+	const sla = await maria.locator('table.sla-figures tbody tr').last().locator('td').allTextContents();
+	ok(sla.length >= 3 && sla.every((c) => /^1 av 1 \(100,0 %\)$/.test(c)),
+		`SLA compliance per clock of the closed case (${sla.join(' | ')})`);
 
 	// Auto-refresh keeps the technician's place: focus in the queue, and a
 	// half-written reply in the ticket, while others' changes come in.

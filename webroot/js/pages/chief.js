@@ -71,20 +71,50 @@ function download(name, text) {
 	setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-async function slaSection(from, to, tenant) {
+const clockKinds = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
+
+// The last day of a month "YYYY-MM", as "YYYY-MM-DD".
+function monthEnd(m) {
+	const [y, mo] = m.split('-').map(Number);
+	return new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10);
+}
+
+// SLA compliance of the tickets closed each month, per clock: a chart of
+// the share met (for the charts grid, or null) and a section with the
+// counts behind it as a table.
+async function slaSection(from, to, tenant, allMonths) {
+	const head = h('h2', { id: 'sla-h' }, t('chief.sla'));
+	let rows;
 	try {
-		const q = `from=${from}&to=${to}${tenant ? `&tenant=${tenant}` : ''}`;
-		const r = await api('GET', `/api/v1/reports/sla?${q}`, undefined, { quiet: true });
-		const rows = r.rows || [];
-		const keys = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== 'object') : [];
-		return h('section', { 'aria-labelledby': 'sla-h' }, h('h2', { id: 'sla-h' }, t('chief.sla')),
-			rows.length ? h('table', { class: 'list' }, h('caption', null, t('chief.sla')),
-				h('thead', null, h('tr', null, keys.map((k) => h('th', { scope: 'col' }, k)))),
-				h('tbody', null, rows.map((row) => h('tr', null, keys.map((k) => h('td', { 'data-label': k }, String(row[k])))))))
-				: h('p', null, t('chief.nodata')));
+		const q = `group=month&from=${from}-01&to=${monthEnd(to)}${tenant ? `&tenant=${tenant}` : ''}`;
+		rows = (await api('GET', `/api/v1/reports/sla?${q}`, undefined, { quiet: true })).rows || [];
 	} catch (e) {
-		return h('section', { 'aria-labelledby': 'sla-h' }, h('h2', { id: 'sla-h' }, t('chief.sla')), h('p', { class: 'note' }, t('chief.sla.none')));
+		return { figure: null, section: h('section', { 'aria-labelledby': 'sla-h' }, head, h('p', { class: 'note' }, t('chief.sla.error'))) };
 	}
+	if (!rows.length) return { figure: null, section: h('section', { 'aria-labelledby': 'sla-h' }, head, h('p', null, t('chief.sla.none'))) };
+	const months = [...new Set(rows.map((r) => r.key))].sort();
+	const kinds = clockKinds.filter((k) => rows.some((r) => r.clock === k));
+	const cell = (m, k) => rows.find((r) => r.key === m && r.clock === k);
+	const series = ['first_response', 'resolution'].filter((k) => kinds.includes(k)).map((k, i) => ({
+		name: t(`sla.clock.${k}`), values: allMonths.map((m) => (cell(m, k) ? cell(m, k).percent : null)), kind: 'line', cls: `s${i + 1}`,
+	}));
+	const svg = chart({ title: t('chief.sla.chart'), desc: t('chief.chart.desc'), labels: allMonths.map((m) => m.slice(2)), series, max: 100,
+		format: (v) => `${Math.round(v)}%` });
+	const table = h('table', { class: 'list figures sla-figures' },
+		h('caption', null, t('chief.sla.table')),
+		h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('chief.month')),
+			kinds.map((k) => h('th', { scope: 'col' }, t(`sla.clock.${k}`))))),
+		h('tbody', null, months.map((m) => h('tr', null, h('th', { scope: 'row', 'data-label': t('chief.month') }, m),
+			kinds.map((k) => {
+				const c = cell(m, k);
+				return h('td', { 'data-label': t(`sla.clock.${k}`) }, c
+					? t('chief.sla.cell', { met: c.met, total: c.total, p: `${number(c.percent, 1)} %` }) : '–');
+			})))));
+	return {
+		figure: h('figure', { class: 'chart-box' }, h('figcaption', null, h('h2', null, t('chief.sla.chart'))), svg, legend(series)),
+		section: h('section', { 'aria-labelledby': 'sla-h' }, head, h('p', { class: 'muted' }, t('chief.sla.intro')),
+			h('div', { class: 'figures-box' }, table)),
+	};
 }
 
 export async function dashboardPage(main, ctx) {
@@ -115,6 +145,7 @@ export async function dashboardPage(main, ctx) {
 	const csvButton = h('button', {
 		type: 'button', onclick: () => download(`sdesk-arenden-${tenant || 'alla'}-${from}-${to}.csv`, csv(report.rows)),
 	}, t('chief.csv'));
+	const sla = await slaSection(from, to, tenant, m.map((x) => x.month));
 	clear(main, h('h1', null, t('chief.title')), h('p', { class: 'lead' }, t('chief.intro')), form,
 		h('p', { class: 'muted' }, `${t('chief.tenant')}: ${tenant || tenants.join(', ')}`),
 		h('div', { class: 'charts' },
@@ -122,8 +153,9 @@ export async function dashboardPage(main, ctx) {
 			figure('chief.backlog', chart({ title: t('chief.backlog'), desc, labels, series: backlog }), backlog),
 			figure('chief.fcr', chart({ title: t('chief.fcr'), desc, labels, series: fcr, max: 100, target: targetPct, format: (v) => `${Math.round(v)}%` }),
 				fcr, [{ name: t('chief.fcr.target', { p: `${targetPct} %` }), cls: 'target' }]),
-			figure('chief.satisfaction', chart({ title: t('chief.satisfaction'), desc, labels, series: sat, max: 5, ticks: 5, format: (v) => number(v, 0) }), sat)),
-		await slaSection(from, to, tenant),
+			figure('chief.satisfaction', chart({ title: t('chief.satisfaction'), desc, labels, series: sat, max: 5, ticks: 5, format: (v) => number(v, 0) }), sat),
+			sla.figure),
+		sla.section,
 		h('section', { class: 'figures-box' }, table(tenant ? report.rows : m.map((x) => ({
 			tenant: t('chief.all'), month: x.month, created: x.created, resolved: x.resolved, backlog: x.backlog,
 			first_contact: { resolved: x.fcr, of: x.of, rate: x.rate }, satisfaction: { ratings: x.ratings, average: x.average },

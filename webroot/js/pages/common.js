@@ -47,19 +47,30 @@ function seconds(v, unit) {
 	return typeof v === 'number' ? v * unit : null;
 }
 
-// The nearest deadline of a ticket: {left, total, paused, estimate} in seconds.
+// The clocks the API names (GET /api/v1/tickets/{n}: "sla": {kind: clock}).
+const clockKinds = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
+
+// The nearest deadline of a ticket: {left, total, paused, estimate, kind} in
+// seconds of business time (what the SLA engine counts).
 export function slaOf(tk, now = Date.now()) {
 	let s = tk.sla;
 	if (s && Array.isArray(s.clocks) && s.clocks.length) {
 		s = s.clocks.map((c) => ({ ...c, left: slaOf({ sla: c }, now).left }))
 			.sort((a, b) => (a.left ?? Infinity) - (b.left ?? Infinity))[0];
+	} else if (s && typeof s === 'object' && clockKinds.some((k) => k in s)) {
+		const clocks = clockKinds.filter((k) => s[k]).map((k) => ({ ...s[k], kind: k }));
+		const running = clocks.filter((c) => c.state === 'running')
+			.sort((a, b) => a.remaining_minutes - b.remaining_minutes);
+		if (running.length) s = running[0];
+		else if (clocks.some((c) => c.state === 'paused')) return { left: null, total: null, paused: true, estimate: false };
+		else return { left: null, total: null, paused: false, estimate: false };
 	}
 	if (s && typeof s === 'object') {
 		let left = seconds(s.remaining_seconds, 1) ?? seconds(s.remaining_minutes, 60);
 		if (left === null && s.due_at) left = (Date.parse(s.due_at) - now) / 1000;
 		const total = seconds(s.target_seconds, 1) ?? seconds(s.target_minutes, 60);
 		if (left !== null && s.breached === true && left > 0) left = -left;
-		return { left, total, paused: !!s.paused || s.state === 'paused', estimate: false };
+		return { left, total, paused: !!s.paused || s.state === 'paused', estimate: false, kind: s.kind };
 	}
 	const total = (estimateHours[tk.priority] || 24) * 3600;
 	const age = (now - Date.parse(tk.created_at)) / 1000;
@@ -84,6 +95,7 @@ export function slaCell(tk) {
 	else if (x.left === null) text = '';
 	else if (x.left < 0) text = t('sla.late', { t: duration(-x.left) });
 	else text = t('sla.left', { t: duration(x.left) });
+	if (text && x.kind) text = `${t(`sla.clock.${x.kind}`)}: ${text}`;
 	return h('span', { class: `sla sla-${level}`, title: x.estimate ? t('sla.estimate') : null },
 		h('span', { class: 'sla-shape', 'aria-hidden': 'true' }, shapes[level]), ' ',
 		h('span', { class: 'visually-hidden' }, `${t(`sla.level.${level}`)}: `), text,
