@@ -223,6 +223,24 @@ main(async (browser) => {
 	await lisa.click('#tools button[lang="sv"]');
 	await lisa.waitForSelector('main:not([aria-busy]) h1');
 
+	// A problem with a service: reported from its page, filed in its queue.
+	await lisa.goto(`${base}/#/order/headset`);
+	await lisa.waitForSelector('main:not([aria-busy]) form.card');
+	await lisa.click('main a[href="#/report?service=headset"]');
+	await lisa.waitForURL(/#\/report\?service=headset/);
+	await check(lisa, 'report-service', 'Anmäl ett fel');
+	ok(await lisa.inputValue('select[name="service"]') === 'headset', 'the report form has the service chosen');
+	ok(await lisa.locator('select[name="service"] optgroup[label="IT-arbetsplats"]').count() === 1,
+		'services grouped by area in the choice');
+	await lisa.fill('input[name="subject"]', 'Headsetet hörs inte i Teams');
+	await lisa.click('form.card button[type="submit"]');
+	await lisa.waitForURL(/#\/receipt\/BEN-\d{4}-\d{6}/);
+	const caseNo = text(await lisa.textContent('#case-number'));
+	await lisa.goto(`${base}/#/cases/${caseNo}`);
+	await lisa.waitForSelector('main:not([aria-busy]) .status-box');
+	const filed = await lisa.evaluate(async (n) => (await (await fetch(`/api/v1/tickets/${n}`)).json()), caseNo);
+	ok(filed.service && filed.service.code === 'headset', `the case is about the headset service (${caseNo})`);
+
 	// A small phone.
 	const small = await person(browser, { viewport: { width: 360, height: 740 } });
 	await signIn(small, 'lisa.nord');

@@ -238,6 +238,7 @@ export async function servicePage(main, ctx) {
 			h('dt', null, t('catalogue.approval')), h('dd', null, approvalText(svc)),
 			svc.addon ? [h('dt', null, t('service.addon')), h('dd', null, t('service.addon.text'))] : null),
 		svc.orderable ? orderForm(svc)
-			: h('p', { class: 'note' }, t(svc.order === 'manager' ? 'service.by_manager' : 'catalogue.not_orderable')));
+			: h('p', { class: 'note' }, t(svc.order === 'manager' ? 'service.by_manager' : 'catalogue.not_orderable')),
+		h('p', null, h('a', { href: `#/report?service=${encodeURIComponent(svc.code)}` }, t('service.report'))));
 	return t('order.form.title', { name: title });
 }

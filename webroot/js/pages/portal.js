@@ -17,6 +17,27 @@ async function loadCategories() {
 	return categories;
 }
 
+// The services the person sees, for "which service is it about?" (none
+// before the first import, or when the catalogue does not answer).
+async function loadCatalogue() {
+	try {
+		return await api('GET', `/api/v1/catalogue${ownView('?')}`, undefined, { quiet: true });
+	} catch (e) {
+		return { areas: [], services: [] };
+	}
+}
+
+// A choice of service grouped by area; "" for none.
+function servicePicker(cat, chosen) {
+	return h('select', { name: 'service' },
+		h('option', { value: '' }, t('report.service.none')),
+		cat.areas.map((a) => {
+			const list = cat.services.filter((x) => x.area === a.code);
+			return list.length ? h('optgroup', { label: loc(a, 'name') },
+				list.map((x) => h('option', { value: x.code, selected: x.code === chosen }, loc(x, 'name')))) : null;
+		}));
+}
+
 // Services in the catalogue matching the words (the server searches names
 // and descriptions in both languages); none before the first import.
 async function findServices(q) {
@@ -96,7 +117,7 @@ function radios(name, legend, options, value) {
 // The short form behind "Anmäl ett fel" (and behind "Beställ" until a
 // catalogue is imported).
 export async function reportPage(main, ctx) {
-	const cats = await loadCategories();
+	const [cats, catalogue] = await Promise.all([loadCategories(), loadCatalogue()]);
 	const ordering = ctx.query.get('type') === 'request';
 	const chosen = cats.find((c) => c.code === ctx.query.get('category'));
 	const title = ordering ? t('order.form.title', { name: chosen ? chosen.name : t('order.title') }) : t('report.title');
@@ -104,12 +125,14 @@ export async function reportPage(main, ctx) {
 	const description = h('textarea', { name: 'description', rows: '5', maxlength: '20000' });
 	const category = select('category', [['', t('report.category.none')], ...cats.map((c) => [c.code, c.name])],
 		chosen ? chosen.code : '');
+	const service = catalogue.services.length ? servicePicker(catalogue, ctx.query.get('service')) : null;
 	const files = h('input', { type: 'file', name: 'files', multiple: true });
 	const form = h('form', { class: 'card', novalidate: true },
 		formAlert(),
 		field(t(ordering ? 'order.subject' : 'report.subject'), subject, ordering ? null : t('report.subject.hint')),
 		field(t('report.description'), description, t('report.description.hint')),
 		field(t('report.category'), category),
+		service ? field(t('report.service'), service, t('report.service.hint')) : null,
 		ordering ? null : radios('urgency', t('report.urgency'),
 			[1, 2, 3].map((n) => [n, t(`report.urgency.${n}`)]), 2),
 		ordering ? null : radios('impact', t('report.impact'),
@@ -123,6 +146,7 @@ export async function reportPage(main, ctx) {
 			const body = { type: ordering ? 'request' : 'incident', subject: subject.value.trim() };
 			if (description.value.trim()) body.description = description.value.trim();
 			if (category.value) body.category = category.value;
+			if (service && service.value) body.service = service.value;
 			if (!ordering) {
 				body.urgency = Number(form.elements.urgency.value);
 				body.impact = Number(form.elements.impact.value);
