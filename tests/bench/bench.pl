@@ -13,6 +13,7 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use File::Temp qw(tempdir);
 use POSIX qw(:sys_wait_h);
+use HTTP::Tiny;
 use Time::HiRes qw(time);
 use SdeskTest;
 
@@ -127,15 +128,19 @@ if ($only{big}) {
 	big_bench();
 }
 
-# Median milliseconds of an HTTP GET over n tries.
+# Median milliseconds of an HTTP GET over n tries: the exchange alone (a
+# new connection each time, as a browser's first request), not the test
+# library's OpenAPI validation of the answer, which is slower than sdeskd.
 sub median_ms {
 	my ($url, $h, $n) = @_;
+	my $ht = HTTP::Tiny->new(timeout => 30, keep_alive => 0);
 	my @t;
+	http(GET => $url, headers => $h); # the answer is still checked once
 	for (1 .. $n) {
 		my $t0 = time;
-		my $r = http(GET => $url, headers => $h);
-		die "GET $url: $r->{status}" unless $r->{status} == 200;
+		my $r = $ht->get($url, { headers => $h });
 		push @t, (time - $t0) * 1000;
+		die "GET $url: $r->{status}" unless $r->{status} == 200;
 	}
 	@t = sort { $a <=> $b } @t;
 	return $t[int(@t / 2)];
