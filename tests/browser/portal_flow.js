@@ -76,6 +76,10 @@ main(async (browser) => {
 	await row.locator('a.row-link').click();
 	await check(sara, 'desk-ticket', number);
 	ok(/Elin Frisk/.test(await sara.textContent('.facts')), 'requester shown');
+	const clocks = await sara.locator('.sla-box tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.clock));
+	ok(clocks.includes('first_response') && clocks.includes('resolution'), `every clock listed (${clocks.join(', ')})`);
+	ok(/(kvar|Försenat)/.test(await sara.textContent('.sla-box tr[data-clock="resolution"]')),
+		'with the business time left in words');
 	await sara.click('#take-button');
 	await sara.waitForSelector('.flash');
 	ok(/tilldelat dig/.test(await sara.textContent('.flash')), 'taken: assigned to me');

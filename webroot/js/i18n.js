@@ -55,6 +55,14 @@ export function duration(seconds) {
 	return t('dur.m', { m });
 }
 
+// Business time ("45 h 0 min"): in opening hours a day is no 24 hours, so
+// never counted in days.
+export function workTime(seconds) {
+	const s = Math.abs(Math.round(seconds));
+	const hrs = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+	return hrs > 0 ? t('dur.hm', { h: hrs, m }) : t('dur.m', { m });
+}
+
 export function number(n, digits = 0) {
 	return new Intl.NumberFormat(current === 'en' ? 'en-GB' : 'sv-SE', {
 		minimumFractionDigits: digits, maximumFractionDigits: digits,

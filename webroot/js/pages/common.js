@@ -3,7 +3,7 @@
 // SLA deadline as text, shape and colour, and the catalogue's names, prices
 // and approval steps.
 import { h } from '../dom.js';
-import { t, lang, money, duration, dateTime } from '../i18n.js';
+import { t, lang, money, duration, workTime, dateTime } from '../i18n.js';
 
 export function statusText(status) {
 	return h('span', { class: `status status-${status}` }, t(`status.${status}`));
@@ -90,11 +90,13 @@ const shapes = { ok: '●', warn: '▲', late: '■' };
 export function slaCell(tk) {
 	const x = slaOf(tk);
 	const level = slaLevel(x);
+	// The engine's clocks count opening hours; the estimate counts the clock on the wall.
+	const span = x.estimate ? duration : workTime;
 	let text;
 	if (x.paused) text = t('sla.paused');
 	else if (x.left === null) text = '';
-	else if (x.left < 0) text = t('sla.late', { t: duration(-x.left) });
-	else text = t('sla.left', { t: duration(x.left) });
+	else if (x.left < 0) text = t('sla.late', { t: span(-x.left) });
+	else text = t('sla.left', { t: span(x.left) });
 	if (text && x.kind) text = `${t(`sla.clock.${x.kind}`)}: ${text}`;
 	return h('span', { class: `sla sla-${level}`, title: x.estimate ? t('sla.estimate') : null },
 		h('span', { class: 'sla-shape', 'aria-hidden': 'true' }, shapes[level]), ' ',

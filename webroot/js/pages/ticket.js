@@ -6,9 +6,9 @@
 // never touched by a refresh.
 import { api, upload } from '../api.js';
 import { h, clear, field, formAlert, busy, showError, select, id } from '../dom.js';
-import { t, dateTime } from '../i18n.js';
+import { t, dateTime, workTime } from '../i18n.js';
 import { state, render } from '../app.js';
-import { statusText, person, historyList, slaCell } from './common.js';
+import { statusText, person, historyList, slaCell, loc } from './common.js';
 import { setFlash, takeFlash } from './cases.js';
 import { deskBar, REFRESH_MS } from './desk.js';
 
@@ -41,11 +41,41 @@ function facts(tk, names) {
 		row('ticket.type', t(`type.${tk.type}`)),
 		row('ticket.queue', names.queues[tk.queue] || tk.queue),
 		row('ticket.category', tk.category ? names.categories[tk.category] || tk.category : '–'),
+		tk.service ? row('ticket.service', loc(tk.service, 'name') || tk.service.code) : null,
 		row('ticket.classification', t(`class.${tk.classification}`)),
 		row('ticket.priority', `${t('prio.long', { n: tk.priority })} (${t('ticket.impact')} ${tk.impact}, ${t('ticket.urgency')} ${tk.urgency})`),
 		row('case.created', dateTime(tk.created_at)),
 		row('case.handler', person(tk.assignee)),
 		tk.rating ? row('ticket.rating', `${tk.rating.score}/5${tk.rating.comment ? ` – ${tk.rating.comment}` : ''}`) : null);
+}
+
+const clockOrder = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
+
+// Every clock of the ticket: where it stands, its target and when it runs
+// out, in the business time of its calendar.
+function slaBox(tk) {
+	const s = tk.sla || {};
+	const kinds = clockOrder.filter((k) => s[k]);
+	if (!kinds.length) return null;
+	const mins = (m) => workTime(m * 60);
+	const rows = kinds.map((k) => {
+		const c = s[k];
+		let state;
+		if (c.met === true) state = t('sla.met');
+		else if (c.met === false) state = t('sla.breached');
+		else if (c.state === 'paused') state = t('sla.paused');
+		else if (c.state === 'stopped') state = t(c.breached ? 'sla.breached' : 'sla.stopped');
+		else if (c.remaining_minutes < 0) state = t('sla.late', { t: mins(-c.remaining_minutes) });
+		else state = t('sla.left', { t: mins(c.remaining_minutes) });
+		return h('tr', { dataset: { clock: k } }, h('th', { scope: 'row' }, t(`sla.clock.${k}`)), h('td', null, state),
+			h('td', null, mins(c.target_minutes)), h('td', null, c.state === 'running' && c.due_at ? dateTime(c.due_at) : '–'));
+	});
+	return h('section', { 'aria-labelledby': 'sla-box-h', class: 'sla-box' }, h('h2', { id: 'sla-box-h' }, t('ticket.sla')),
+		h('table', { class: 'list' },
+			h('thead', null, h('tr', null, ['ticket.sla.clock', 'ticket.sla.state', 'ticket.sla.target', 'ticket.sla.due']
+				.map((x) => h('th', { scope: 'col' }, t(x))))),
+			h('tbody', null, rows)),
+		h('p', { class: 'muted' }, t('ticket.sla.note')));
 }
 
 function summary(tk) {
@@ -205,7 +235,7 @@ export async function ticketPage(main, ctx) {
 	const q = queues.queues.find((x) => x.code === tk.queue);
 	const title = t('ticket.title', { n: tk.number, subject: tk.subject });
 	const parts = {
-		summary: summary(tk), facts: facts(tk, names), conv: conversation(data.entries),
+		summary: summary(tk), facts: [facts(tk, names), slaBox(tk)], conv: conversation(data.entries),
 		hist: historyList(data.history),
 	};
 	const convBox = h('div', null, parts.conv);
@@ -229,7 +259,7 @@ export async function ticketPage(main, ctx) {
 			const d = await load(n);
 			cur.tk = d.tk;
 			main.querySelector('#ticket-summary').replaceChildren(summary(d.tk));
-			main.querySelector('#ticket-facts').replaceChildren(facts(d.tk, names));
+			main.querySelector('#ticket-facts').replaceChildren(...[facts(d.tk, names), slaBox(d.tk)].filter(Boolean));
 			convBox.replaceChildren(conversation(d.entries));
 			histBox.replaceChildren(historyList(d.history));
 		} catch (e) {
