@@ -38,8 +38,8 @@ INSERT INTO sla_calendars (code, name, spec) VALUES
 -- Targets per ticket type and priority, in business minutes of the
 -- calendar (fractions allowed, down to seconds); NULL: no such clock.
 -- tenant_id NULL: every municipality; a row of the ticket's own tenant
--- wins.  service_id: the service catalogue (migration 005) will point here;
--- until tickets name a service only rows without one apply.
+-- wins.  service_id: a row for one service of the catalogue (007 fills
+-- them from the catalogue file) wins over the general one.
 CREATE TABLE sla_policies (
 	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	tenant_id integer REFERENCES tenants (id),
@@ -238,19 +238,30 @@ CREATE POLICY outbox_scheduler ON notifications_outbox
 -- fired], instants as Unix seconds) for the daemon to finish with
 -- business-time arithmetic.  Runs
 -- with the caller's rights: without ticket.read there is nothing to add.
+-- This and the other functions run for every ticket read, list row or
+-- change are PL/pgSQL: a LANGUAGE sql function that cannot be inlined is
+-- planned again at every call (a millisecond each), PL/pgSQL keeps its
+-- plans for the session.
 CREATE FUNCTION sdesk_with_sla(doc json, p_ticket bigint) RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN s.raw IS NULL THEN doc
-		ELSE (doc::jsonb || jsonb_build_object('sla', s.raw))::json END
-	FROM (SELECT jsonb_object_agg(c.kind, jsonb_build_array(c.state, c.target_s, c.elapsed_s,
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	raw jsonb;
+BEGIN
+	SELECT jsonb_object_agg(c.kind, jsonb_build_array(c.state, c.target_s, c.elapsed_s,
 			floor(extract(epoch FROM c.evaluated_at))::bigint,
 			floor(extract(epoch FROM c.due_at))::bigint,
 			floor(extract(epoch FROM c.breached_at))::bigint, c.met, c.calendar_id,
 			k.version, (SELECT max(w.threshold) FROM sla_warnings w
 				WHERE w.ticket_id = c.ticket_id AND w.clock = c.kind
-				AND w.cycle = c.cycle AND w.fired_at IS NOT NULL))) AS raw
-		FROM sla_clocks c JOIN sla_calendars k ON k.id = c.calendar_id
-		WHERE c.ticket_id = p_ticket) s
+				AND w.cycle = c.cycle AND w.fired_at IS NOT NULL)))
+	INTO raw
+	FROM sla_clocks c JOIN sla_calendars k ON k.id = c.calendar_id
+	WHERE c.ticket_id = p_ticket;
+	IF raw IS NULL THEN
+		RETURN doc;
+	END IF;
+	RETURN (doc::jsonb || jsonb_build_object('sla', raw))::json;
+END
 $$;
 
 -- What the clocks of a ticket are computed from (see daemon/sla_engine.c):
@@ -262,8 +273,9 @@ $$;
 -- internal events too, so it checks itself that the caller may see the
 -- ticket (the owner, in sdeskctl, sees every one).
 CREATE FUNCTION sdesk_sla_events(p_ticket bigint, p_requester bigint) RETURNS text
-LANGUAGE sql STABLE AS $$
-	SELECT string_agg(floor(extract(epoch FROM e.at))::bigint || ' ' || e.kind || ' ' ||
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT string_agg(floor(extract(epoch FROM e.at))::bigint || ' ' || e.kind || ' ' ||
 		CASE e.kind
 		WHEN 'created' THEN coalesce(e.data->>'priority', '0') || ' '
 			|| coalesce((SELECT q.line FROM queues q WHERE q.code = e.data->>'queue'), 1)
@@ -274,7 +286,8 @@ LANGUAGE sql STABLE AS $$
 			THEN 'staff' ELSE 'requester' END
 		ELSE '-' END, ';' ORDER BY e.id)
 	FROM ticket_events e WHERE e.ticket_id = p_ticket AND e.kind IN ('created', 'priority',
-		'status', 'escalated', 'reply', 'resolved', 'reopened', 'closed')
+		'status', 'escalated', 'reply', 'resolved', 'reopened', 'closed'));
+END
 $$;
 
 CREATE FUNCTION sdesk_sla_input(p_ticket bigint, p_calendar bigint)
@@ -319,17 +332,19 @@ GRANT EXECUTE ON FUNCTION sdesk_sla_input(bigint, bigint) TO sdesk_app;
 
 -- The policies and OLA targets that can apply to a tenant's tickets of a
 -- type (NULL: all), with the calendars they run on, as the daemon reads
--- them; runs with the caller's rights (configuration is readable).
+-- them (service 0: any service); runs with the caller's rights
+-- (configuration is readable).
 CREATE FUNCTION sdesk_sla_rules(p_tenant integer, p_type text) RETURNS json
-LANGUAGE sql STABLE AS $$
-	WITH p AS (SELECT * FROM sla_policies x WHERE x.service_id IS NULL
-		AND (p_type IS NULL OR x.type = p_type)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (WITH p AS (SELECT * FROM sla_policies x WHERE (p_type IS NULL OR x.type = p_type)
 		AND (p_tenant IS NULL OR x.tenant_id IS NULL OR x.tenant_id = p_tenant)),
 	o AS (SELECT * FROM ola_targets x
 		WHERE p_tenant IS NULL OR x.tenant_id IS NULL OR x.tenant_id = p_tenant)
 	SELECT json_build_object(
 		'policies', coalesce((SELECT json_agg(json_build_object('tenant',
-			coalesce(p.tenant_id, 0), 'type', p.type, 'priority', p.priority,
+			coalesce(p.tenant_id, 0), 'service', coalesce(p.service_id, 0),
+			'type', p.type, 'priority', p.priority,
 			'calendar', p.calendar_id, 'calendar_version', c.version, 'calendar_code', c.code,
 			'first_response', p.first_response_minutes,
 			'next_update', p.next_update_minutes, 'resolution', p.resolution_minutes,
@@ -343,7 +358,8 @@ LANGUAGE sql STABLE AS $$
 		'calendars', coalesce((SELECT json_agg(json_build_object('id', c.id,
 			'version', c.version, 'spec', c.spec)) FROM sla_calendars c
 			WHERE c.id IN (SELECT calendar_id FROM p UNION SELECT calendar_id FROM o)),
-			'[]'))
+			'[]')));
+END
 $$;
 
 -- Stores what the daemon computed for a batch of tickets:
@@ -355,7 +371,10 @@ $$;
 -- A ticket is skipped when it changed since it was read (version) or when
 -- the caller may not see it; clocks, pending warnings and unreported
 -- deadlines the batch does not name are dropped.  A warning that has fired
--- is never armed again.  Returns how many tickets were stored.
+-- is never armed again.  Returns how many tickets were stored.  Every
+-- join against the stored rows names the tickets (ids): the planner
+-- guesses a hundred rows for each jsonb_to_recordset and would otherwise
+-- scan the tables.
 CREATE FUNCTION sdesk_sla_store(p jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -393,7 +412,7 @@ BEGIN
 		target_s = x.target, elapsed_s = x.elapsed, evaluated_at = x.at, due_at = x.due,
 		breached_at = x.breached, stopped_at = x.stopped, cycle = x.cycle,
 		type = x.type, priority = x.priority, met = x.met, closed_at = x.closed
-		FROM x WHERE c.ticket_id = x.ticket AND c.kind = x.kind
+		FROM x WHERE c.ticket_id = ANY (ids) AND c.ticket_id = x.ticket AND c.kind = x.kind
 		AND ((c.calendar_id, c.state, c.target_s, c.due_at, c.breached_at, c.stopped_at,
 			c.cycle, c.type, c.priority, c.met, c.closed_at) IS DISTINCT FROM
 			(x.calendar, x.state, x.target, x.due, x.breached, x.stopped, x.cycle,
@@ -404,7 +423,8 @@ BEGIN
 		met, closed_at)
 	SELECT x.tenant_id, x.ticket, x.kind, x.calendar, x.state, x.target, x.elapsed, x.at,
 		x.due, x.breached, x.stopped, x.cycle, x.type, x.priority, x.met, x.closed
-	FROM x WHERE NOT EXISTS (SELECT 1 FROM sla_clocks c WHERE c.ticket_id = x.ticket
+	FROM x WHERE NOT EXISTS (SELECT 1 FROM sla_clocks c WHERE c.ticket_id = ANY (ids)
+		AND c.ticket_id = x.ticket
 		AND c.kind = x.kind)
 	ON CONFLICT (ticket_id, kind) DO NOTHING;
 
@@ -420,12 +440,14 @@ BEGIN
 		AND w.fired_at IS NULL AND w.due_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM x
 		WHERE x.ticket = w.ticket_id AND x.clock = w.clock AND x.cycle = w.cycle
 		AND x.threshold = w.threshold)),
-	moved AS (UPDATE sla_warnings w SET due_at = x.due FROM x WHERE w.ticket_id = x.ticket
+	moved AS (UPDATE sla_warnings w SET due_at = x.due FROM x WHERE w.ticket_id = ANY (ids)
+		AND w.ticket_id = x.ticket
 		AND w.clock = x.clock AND w.cycle = x.cycle AND w.threshold = x.threshold
 		AND w.fired_at IS NULL AND w.due_at IS DISTINCT FROM x.due)
 	INSERT INTO sla_warnings (tenant_id, ticket_id, clock, cycle, threshold, due_at)
 	SELECT x.tenant_id, x.ticket, x.clock, x.cycle, x.threshold, x.due FROM x
-	WHERE NOT EXISTS (SELECT 1 FROM sla_warnings w WHERE w.ticket_id = x.ticket
+	WHERE NOT EXISTS (SELECT 1 FROM sla_warnings w WHERE w.ticket_id = ANY (ids)
+		AND w.ticket_id = x.ticket
 		AND w.clock = x.clock AND w.cycle = x.cycle AND w.threshold = x.threshold)
 	ON CONFLICT (ticket_id, clock, cycle, threshold) DO NOTHING;
 
@@ -439,11 +461,12 @@ BEGIN
 		AND g.reported_at IS NULL AND NOT EXISTS (SELECT 1 FROM x
 		WHERE x.ticket = g.ticket_id AND x.kind = g.kind)),
 	moved AS (UPDATE regulatory_reports g SET aware_at = x.aware, deadline = x.deadline
-		FROM x WHERE g.ticket_id = x.ticket AND g.kind = x.kind
+		FROM x WHERE g.ticket_id = ANY (ids) AND g.ticket_id = x.ticket AND g.kind = x.kind
 		AND (g.aware_at, g.deadline) IS DISTINCT FROM (x.aware, x.deadline))
 	INSERT INTO regulatory_reports (tenant_id, ticket_id, kind, aware_at, deadline)
 	SELECT x.tenant_id, x.ticket, x.kind, x.aware, x.deadline FROM x
-	WHERE NOT EXISTS (SELECT 1 FROM regulatory_reports g WHERE g.ticket_id = x.ticket
+	WHERE NOT EXISTS (SELECT 1 FROM regulatory_reports g WHERE g.ticket_id = ANY (ids)
+		AND g.ticket_id = x.ticket
 		AND g.kind = x.kind)
 	ON CONFLICT (ticket_id, kind) DO NOTHING;
 

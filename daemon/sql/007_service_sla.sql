@@ -56,33 +56,6 @@ $$;
 REVOKE ALL ON FUNCTION sdesk_sla_input(bigint, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sdesk_sla_input(bigint, bigint) TO sdesk_app;
 
--- The rules now carry every service's rows too (service 0: any service).
-CREATE OR REPLACE FUNCTION sdesk_sla_rules(p_tenant integer, p_type text) RETURNS json
-LANGUAGE sql STABLE AS $$
-	WITH p AS (SELECT * FROM sla_policies x WHERE (p_type IS NULL OR x.type = p_type)
-		AND (p_tenant IS NULL OR x.tenant_id IS NULL OR x.tenant_id = p_tenant)),
-	o AS (SELECT * FROM ola_targets x
-		WHERE p_tenant IS NULL OR x.tenant_id IS NULL OR x.tenant_id = p_tenant)
-	SELECT json_build_object(
-		'policies', coalesce((SELECT json_agg(json_build_object('tenant',
-			coalesce(p.tenant_id, 0), 'service', coalesce(p.service_id, 0),
-			'type', p.type, 'priority', p.priority,
-			'calendar', p.calendar_id, 'calendar_version', c.version, 'calendar_code', c.code,
-			'first_response', p.first_response_minutes,
-			'next_update', p.next_update_minutes, 'resolution', p.resolution_minutes,
-			'pause_on_supplier', p.pause_on_supplier))
-			FROM p JOIN sla_calendars c ON c.id = p.calendar_id), '[]'),
-		'ola', coalesce((SELECT json_agg(json_build_object('tenant', coalesce(o.tenant_id, 0),
-			'line', o.line, 'priority', coalesce(o.priority, 0), 'calendar', o.calendar_id,
-			'calendar_version', c.version, 'calendar_code', c.code,
-			'target', o.target_minutes))
-			FROM o JOIN sla_calendars c ON c.id = o.calendar_id), '[]'),
-		'calendars', coalesce((SELECT json_agg(json_build_object('id', c.id,
-			'version', c.version, 'spec', c.spec)) FROM sla_calendars c
-			WHERE c.id IN (SELECT calendar_id FROM p UNION SELECT calendar_id FROM o)),
-			'[]'))
-$$;
-
 -- Rewrites the catalogue's policy rows from services.sla (run by the
 -- catalogue import, in its transaction, as the owner).  Returns how many
 -- rows differ from before (0: nothing to recompute).  A calendar the
@@ -142,8 +115,9 @@ $$;
 REVOKE ALL ON FUNCTION sdesk_service_sla_sync() FROM PUBLIC;
 
 -- A clock keeps the service its ticket was for, for compliance per service.
+-- Clocks are written by sdesk_sla_store, as the owner.
 CREATE FUNCTION sdesk_sla_clock_service() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql AS $$
 BEGIN
 	NEW.service_id := (SELECT t.service_id FROM tickets t WHERE t.id = NEW.ticket_id);
 	RETURN NEW;
