@@ -1,5 +1,5 @@
 /*
- * ctl_catalogue.c: sdeskctl catalogue import FILE | export.
+ * ctl_catalogue.c: sdeskctl catalogue import FILE (and the command itself).
  *
  * Import reads a catalogue file, checks all of it (the library's checks,
  * then what only the database knows: tenants, queues, roles, departments,
@@ -14,9 +14,7 @@
  * before today, Stockholm time) can never change or disappear: a month
  * billed stays billed.  New prices start today or later.
  *
- * Export writes the catalogue as the database holds it, in the library's
- * canonical form, so import → export → import → export gives the same
- * bytes.
+ * Export is in ctl_catalogue_export.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -131,25 +129,6 @@ static const struct sd_stmt cat_withdraw = {"cat_withdraw",
 	"x.version DESC LIMIT 1), '{}') || '{\"withdrawn\": true}' FROM w) SELECT code FROM w "
 	"ORDER BY code",
 	2};
-
-static const struct sd_stmt cat_export_areas = {"cat_export_areas",
-	"SELECT code, name_sv, name_en FROM service_areas WHERE active ORDER BY position, code",
-	0};
-
-static const struct sd_stmt cat_export_services = {"cat_export_services",
-	"SELECT s.code, s.area, s.name_sv, s.name_en, s.description_sv, s.description_en, "
-	"s.queue, s.maturity, s.charging, s.unit, s.order_rule, array_to_json(s.approvals), "
-	"s.addon, coalesce(s.sla::text, 'null'), s.form::text, s.subtasks::text, "
-	"coalesce((SELECT "
-	"json_agg(t.code ORDER BY t.code) FROM service_offerings o JOIN tenants t ON t.id = "
-	"o.tenant_id WHERE o.service_id = s.id), '[]'), coalesce((SELECT to_json(o.roles) FROM "
-	"service_offerings o WHERE o.service_id = s.id LIMIT 1), '[]'), coalesce((SELECT "
-	"to_json(o.departments) FROM service_offerings o WHERE o.service_id = s.id LIMIT 1), "
-	"'[]'), coalesce((SELECT json_agg(json_build_array(coalesce(t.code, ''), p.kind, "
-	"p.amount_ore, p.valid_from::text) ORDER BY t.code NULLS FIRST, p.kind, p.valid_from) "
-	"FROM service_prices p LEFT JOIN tenants t ON t.id = p.tenant_id WHERE p.service_id = "
-	"s.id), '[]') FROM services s WHERE s.active ORDER BY s.code",
-	0};
 
 /* One problem with the file beyond what the library checks. */
 static void ctl_cat_problem(struct cat_errors *errs, int line, const char *fmt, ...)
@@ -341,8 +320,9 @@ ctl_cat_check_calendar(struct ctl_import *ci, const struct cat_service *s, json_
 }
 
 /* Runs one statement; prints the server's complaint on failure. */
-static int
-ctl_cat_exec(struct sd_dbc *c, const struct sd_stmt *st, const char *const *p, PGresult **out)
+int
+sd_ctl_cat_exec(
+	struct sd_dbc *c, const struct sd_stmt *st, const char *const *p, PGresult **out)
 {
 	PGresult *res = sd_db_exec(c, st, p);
 	int rc = sd_db_result_rc(c, res);
@@ -419,25 +399,25 @@ ctl_cat_write_service(
 	p[14] = form_s;
 	p[15] = subs_s;
 	p[16] = ver;
-	if ((rc = ctl_cat_exec(c, &cat_service_upsert, p, &res)) != SD_DB_OK)
+	if ((rc = sd_ctl_cat_exec(c, &cat_service_upsert, p, &res)) != SD_DB_OK)
 		goto out;
 	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	p[0] = id;
 	p[1] = ver;
 	p[2] = def;
-	if ((rc = ctl_cat_exec(c, &cat_history_add, p, NULL)) != SD_DB_OK ||
-		(rc = ctl_cat_exec(c, &cat_offer_clear, p, NULL)) != SD_DB_OK)
+	if ((rc = sd_ctl_cat_exec(c, &cat_history_add, p, NULL)) != SD_DB_OK ||
+		(rc = sd_ctl_cat_exec(c, &cat_offer_clear, p, NULL)) != SD_DB_OK)
 		goto out;
 	for (i = 0; i < s->s_ntenants; i++) {
 		p[1] = s->s_tenants[i];
 		p[2] = roles_s;
 		p[3] = deps_s;
-		if ((rc = ctl_cat_exec(c, &cat_offer_add, p, NULL)) != SD_DB_OK)
+		if ((rc = sd_ctl_cat_exec(c, &cat_offer_add, p, NULL)) != SD_DB_OK)
 			goto out;
 	}
 	p[1] = ci->ci_today;
-	if ((rc = ctl_cat_exec(c, &cat_price_clear, p, NULL)) != SD_DB_OK)
+	if ((rc = sd_ctl_cat_exec(c, &cat_price_clear, p, NULL)) != SD_DB_OK)
 		goto out;
 	for (i = 0; i < s->s_nprices; i++) {
 		const struct cat_price *pr = &s->s_prices[i];
@@ -449,7 +429,7 @@ ctl_cat_write_service(
 		p[2] = cat_price_kind_name(pr->p_kind);
 		p[3] = ore;
 		p[4] = from;
-		if ((rc = ctl_cat_exec(c, &cat_price_add, p, NULL)) != SD_DB_OK)
+		if ((rc = sd_ctl_cat_exec(c, &cat_price_add, p, NULL)) != SD_DB_OK)
 			goto out;
 	}
 out:
@@ -491,14 +471,14 @@ ctl_cat_areas(struct sd_dbc *c, struct ctl_import *ci)
 		p[1] = a->a_name;
 		p[2] = a->a_name_en;
 		p[3] = pos;
-		rc = ctl_cat_exec(c, &cat_area_upsert, p, NULL);
+		rc = sd_ctl_cat_exec(c, &cat_area_upsert, p, NULL);
 		json_array_append_new(codes, json_string(a->a_code));
 	}
 	codes_s = json_dumps(codes, JSON_COMPACT);
 	json_decref(codes);
 	p[0] = codes_s;
 	if (rc == SD_DB_OK)
-		rc = codes_s ? ctl_cat_exec(c, &cat_areas_retire, p, NULL) : SD_DB_FAIL;
+		rc = codes_s ? sd_ctl_cat_exec(c, &cat_areas_retire, p, NULL) : SD_DB_FAIL;
 	free(codes_s);
 	return rc;
 }
@@ -543,7 +523,7 @@ ctl_cat_services(struct sd_dbc *c, struct ctl_import *ci, PGresult *existing)
 	p[0] = codes_s;
 	p[1] = ver;
 	if (rc == SD_DB_OK)
-		rc = codes_s ? ctl_cat_exec(c, &cat_withdraw, p, &res) : SD_DB_FAIL;
+		rc = codes_s ? sd_ctl_cat_exec(c, &cat_withdraw, p, &res) : SD_DB_FAIL;
 	free(codes_s);
 	if (rc != SD_DB_OK)
 		return rc;
@@ -577,8 +557,8 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 	json_array_clear(ci->ci_withdrawn);
 	ci->ci_unchanged = 0;
 	ci->ci_sla_changed = 0;
-	if ((rc = ctl_cat_exec(c, &cat_lock, NULL, NULL)) != SD_DB_OK ||
-		(rc = ctl_cat_exec(c, &cat_lists, NULL, &lists)) != SD_DB_OK)
+	if ((rc = sd_ctl_cat_exec(c, &cat_lock, NULL, NULL)) != SD_DB_OK ||
+		(rc = sd_ctl_cat_exec(c, &cat_lists, NULL, &lists)) != SD_DB_OK)
 		return rc;
 	tenants = json_loads(PQgetvalue(lists, 0, 0), 0, NULL);
 	queues = json_loads(PQgetvalue(lists, 0, 1), 0, NULL);
@@ -598,7 +578,7 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 		goto out;
 	}
 	p[0] = ci->ci_today;
-	if ((rc = ctl_cat_exec(c, &cat_existing, p, &existing)) != SD_DB_OK)
+	if ((rc = sd_ctl_cat_exec(c, &cat_existing, p, &existing)) != SD_DB_OK)
 		goto out;
 	for (i = 0; i < ci->ci_cat->c_nservices; i++) {
 		const struct cat_service *s = &ci->ci_cat->c_services[i];
@@ -633,10 +613,10 @@ ctl_cat_import_run(struct sd_dbc *c, void *arg)
 	p[1] = "sdeskctl";
 	p[2] = ci->ci_digest;
 	p[3] = n;
-	if ((rc = ctl_cat_exec(c, &cat_version_add, p, NULL)) != SD_DB_OK ||
+	if ((rc = sd_ctl_cat_exec(c, &cat_version_add, p, NULL)) != SD_DB_OK ||
 		(rc = ctl_cat_areas(c, ci)) != SD_DB_OK ||
 		(rc = ctl_cat_services(c, ci, existing)) != SD_DB_OK ||
-		(rc = ctl_cat_exec(c, &cat_sla_sync, NULL, &sync)) != SD_DB_OK)
+		(rc = sd_ctl_cat_exec(c, &cat_sla_sync, NULL, &sync)) != SD_DB_OK)
 		goto out;
 	ci->ci_sla_changed = atoi(PQgetvalue(sync, 0, 0));
 	details = json_pack("{s:i, s:s, s:s, s:O, s:O, s:O}", "version", ci->ci_version,
@@ -761,180 +741,6 @@ ctl_cat_import(struct sd_conf *conf, const char *path)
 	return rc == SD_DB_OK ? 0 : 1;
 }
 
-/* Reads "2026-01-01" into a date; the database wrote it. */
-static void
-ctl_cat_date(const char *s, struct cat_date *d)
-{
-	if (cat_date_parse(s, d) < 0)
-		memset(d, 0, sizeof(*d));
-}
-
-static int
-ctl_cat_price_kind(const char *name)
-{
-	int k;
-
-	for (k = 0; k <= (int)CAT_PRICE_YEARLY; k++)
-		if (strcmp(cat_price_kind_name((enum cat_price_kind)k), name) == 0)
-			return k;
-	return 0;
-}
-
-static int
-ctl_cat_unit(const char *name)
-{
-	int u;
-
-	for (u = 0; u <= (int)CAT_UNIT_YEAR; u++)
-		if (strcmp(cat_unit_name((enum cat_unit)u), name) == 0)
-			return u;
-	return 0;
-}
-
-/* One service row of cat_export_services into s. */
-static int
-ctl_cat_service_from_row(PGresult *res, int i, struct cat_service *s)
-{
-	json_t *appr = json_loads(PQgetvalue(res, i, 11), 0, NULL),
-	       *form = json_loads(PQgetvalue(res, i, 14), 0, NULL),
-	       *subs = json_loads(PQgetvalue(res, i, 15), 0, NULL),
-	       *tenants = json_loads(PQgetvalue(res, i, 16), 0, NULL),
-	       *roles = json_loads(PQgetvalue(res, i, 17), 0, NULL),
-	       *deps = json_loads(PQgetvalue(res, i, 18), 0, NULL),
-	       *prices = json_loads(PQgetvalue(res, i, 19), 0, NULL), *sla = NULL, *v;
-	size_t k;
-	int rc = -1;
-
-	snprintf(s->s_code, sizeof(s->s_code), "%s", PQgetvalue(res, i, 0));
-	snprintf(s->s_area, sizeof(s->s_area), "%s", PQgetvalue(res, i, 1));
-	snprintf(s->s_name, sizeof(s->s_name), "%s", PQgetvalue(res, i, 2));
-	snprintf(s->s_name_en, sizeof(s->s_name_en), "%s", PQgetvalue(res, i, 3));
-	s->s_description = strdup(PQgetvalue(res, i, 4));
-	s->s_description_en = strdup(PQgetvalue(res, i, 5));
-	snprintf(s->s_queue, sizeof(s->s_queue), "%s", PQgetvalue(res, i, 6));
-	s->s_maturity = atoi(PQgetvalue(res, i, 7));
-	s->s_charging = strcmp(PQgetvalue(res, i, 8), "basit") == 0 ? CAT_CHARGE_BASIT
-								    : CAT_CHARGE_CONSUMPTION;
-	s->s_unit = (enum cat_unit)ctl_cat_unit(PQgetvalue(res, i, 9));
-	s->s_order = strcmp(PQgetvalue(res, i, 10), "manager") == 0 ? CAT_ORDER_MANAGER
-								    : CAT_ORDER_ANYONE;
-	json_array_foreach(appr, k, v)
-	{
-		if (strcmp(json_string_value(v), "manager") == 0)
-			s->s_approvals |= CAT_APPROVE_MANAGER;
-		else if (strcmp(json_string_value(v), "architect") == 0)
-			s->s_approvals |= CAT_APPROVE_ARCHITECT;
-	}
-	s->s_addon = PQgetvalue(res, i, 12)[0] == 't';
-	sla = json_loads(PQgetvalue(res, i, 13), JSON_DECODE_ANY, NULL);
-	if (s->s_description == NULL || sd_cat_sla_from_json(sla, s) < 0 ||
-		s->s_description_en == NULL || sd_cat_form_from_json(form, s) < 0 ||
-		sd_cat_subtasks_from_json(subs, s) < 0 ||
-		sd_cat_strings_from_json(roles, &s->s_roles, &s->s_nroles) < 0 ||
-		sd_cat_strings_from_json(deps, &s->s_departments, &s->s_ndepartments) < 0)
-		goto out;
-	s->s_ntenants = json_array_size(tenants);
-	if ((s->s_tenants = calloc(s->s_ntenants + 1, sizeof(*s->s_tenants))) == NULL)
-		goto out;
-	json_array_foreach(tenants, k, v)
-	{
-		snprintf(s->s_tenants[k], sizeof(s->s_tenants[k]), "%s", json_string_value(v));
-	}
-	s->s_nprices = json_array_size(prices);
-	if ((s->s_prices = calloc(s->s_nprices + 1, sizeof(*s->s_prices))) == NULL)
-		goto out;
-	json_array_foreach(prices, k, v)
-	{
-		struct cat_price *p = &s->s_prices[k];
-
-		snprintf(p->p_tenant, sizeof(p->p_tenant), "%s",
-			json_string_value(json_array_get(v, 0)));
-		p->p_kind = (enum cat_price_kind)ctl_cat_price_kind(
-			json_string_value(json_array_get(v, 1)));
-		p->p_ore = (int64_t)json_integer_value(json_array_get(v, 2));
-		ctl_cat_date(json_string_value(json_array_get(v, 3)), &p->p_from);
-	}
-	rc = 0;
-out:
-	json_decref(appr);
-	json_decref(form);
-	json_decref(subs);
-	json_decref(tenants);
-	json_decref(roles);
-	json_decref(deps);
-	json_decref(prices);
-	json_decref(sla);
-	return rc;
-}
-
-struct ctl_export {
-	struct cat_catalogue *ce_cat;
-};
-
-static int
-ctl_cat_export_run(struct sd_dbc *c, void *arg)
-{
-	struct ctl_export *ce = arg;
-	struct cat_catalogue *cat;
-	PGresult *areas = NULL, *svcs = NULL;
-	int rc, i;
-
-	cat_catalogue_free(ce->ce_cat);
-	if ((ce->ce_cat = cat = calloc(1, sizeof(*cat))) == NULL)
-		return SD_DB_FAIL;
-	cat->c_version = 1;
-	if ((rc = ctl_cat_exec(c, &cat_export_areas, NULL, &areas)) != SD_DB_OK ||
-		(rc = ctl_cat_exec(c, &cat_export_services, NULL, &svcs)) != SD_DB_OK)
-		goto out;
-	rc = SD_DB_FAIL;
-	cat->c_areas = calloc((size_t)PQntuples(areas) + 1, sizeof(*cat->c_areas));
-	cat->c_services = calloc((size_t)PQntuples(svcs) + 1, sizeof(*cat->c_services));
-	if (cat->c_areas == NULL || cat->c_services == NULL)
-		goto out;
-	for (i = 0; i < PQntuples(areas); i++) {
-		struct cat_area *a = &cat->c_areas[i];
-
-		snprintf(a->a_code, sizeof(a->a_code), "%s", PQgetvalue(areas, i, 0));
-		snprintf(a->a_name, sizeof(a->a_name), "%s", PQgetvalue(areas, i, 1));
-		snprintf(a->a_name_en, sizeof(a->a_name_en), "%s", PQgetvalue(areas, i, 2));
-		cat->c_nareas++;
-	}
-	for (i = 0; i < PQntuples(svcs); i++) {
-		cat->c_nservices++;
-		if (ctl_cat_service_from_row(svcs, i, &cat->c_services[i]) < 0)
-			goto out;
-	}
-	rc = SD_DB_OK;
-out:
-	PQclear(areas);
-	PQclear(svcs);
-	return rc;
-}
-
-static int
-ctl_cat_export(struct sd_conf *conf)
-{
-	struct ctl_export ce = {NULL};
-	struct sd_db *db;
-	char *text = NULL;
-	size_t len = 0;
-	int rc;
-
-	if ((db = sd_db_new(conf->sc_db_owner_dsn, 1, 5, 60000, 5000)) == NULL)
-		return 1;
-	rc = sd_db_txn(db, NULL, SD_ISO_REPEATABLE_READ, ctl_cat_export_run, &ce);
-	sd_db_free(db);
-	if (rc == SD_DB_OK && cat_write(ce.ce_cat, &text, &len) == 0) {
-		rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
-	} else {
-		fprintf(stderr, "sdeskctl: the export failed\n");
-		rc = 1;
-	}
-	free(text);
-	cat_catalogue_free(ce.ce_cat);
-	return rc;
-}
-
 int
 sd_ctl_catalogue(struct sd_conf *conf, int argc, char **argv)
 {
@@ -945,7 +751,7 @@ sd_ctl_catalogue(struct sd_conf *conf, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "import") == 0)
 		return ctl_cat_import(conf, argv[2]);
 	if (argc == 2 && strcmp(argv[1], "export") == 0)
-		return ctl_cat_export(conf);
+		return sd_ctl_catalogue_export(conf);
 	fprintf(stderr, "usage: sdeskctl catalogue import FILE | catalogue export\n");
 	return 2;
 }

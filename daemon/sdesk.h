@@ -754,6 +754,11 @@ int sd_ctl_unlock(struct sd_conf *conf, int argc, char **argv);
 int sd_ctl_audit(struct sd_conf *conf, int argc, char **argv);
 /* ctl_catalogue.c (sdeskctl only): catalogue import FILE | export */
 int sd_ctl_catalogue(struct sd_conf *conf, int argc, char **argv);
+/* Runs st in the import's or export's transaction; the server's complaint printed. */
+int sd_ctl_cat_exec(
+	struct sd_dbc *c, const struct sd_stmt *st, const char *const *p, PGresult **out);
+/* ctl_catalogue_export.c: the catalogue to standard output, canonical form. */
+int sd_ctl_catalogue_export(struct sd_conf *conf);
 
 /* catjson.c: the catalogue library's structures as JSON and back */
 struct cat_field;
