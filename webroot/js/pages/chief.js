@@ -7,6 +7,7 @@ import { h, clear, field, select } from '../dom.js';
 import { t, number, lang } from '../i18n.js';
 import { chart, legend } from '../chart.js';
 import { state } from '../app.js';
+import { clockKinds } from './common.js';
 
 function monthsBack(n) {
 	const d = new Date();
@@ -70,8 +71,6 @@ function download(name, text) {
 	a.remove();
 	setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
-
-const clockKinds = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
 
 // The last day of a month "YYYY-MM", as "YYYY-MM-DD".
 function monthEnd(m) {

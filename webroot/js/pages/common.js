@@ -40,37 +40,27 @@ export function historyList(events) {
 		eventText(ev), ev.actor ? h('span', { class: 'muted' }, ` ${t('by', { name: ev.actor.name })}`) : null)));
 }
 
+// A ticket's SLA clocks as the API names them, in the order people read them.
+export const clockKinds = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
+
 // Wall-clock targets per priority, only for when the API has no SLA clock.
 const estimateHours = { 1: 4, 2: 8, 3: 24, 4: 72 };
 
-function seconds(v, unit) {
-	return typeof v === 'number' ? v * unit : null;
-}
-
-// The clocks the API names (GET /api/v1/tickets/{n}: "sla": {kind: clock}).
-const clockKinds = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
-
 // The nearest deadline of a ticket: {left, total, paused, estimate, kind} in
-// seconds of business time (what the SLA engine counts).
+// seconds.  The API's clocks ("sla": {kind: clock}, staff only) count
+// business time: the running clock with the least left.  Without clocks,
+// an estimate from priority and age on the wall clock.
 export function slaOf(tk, now = Date.now()) {
-	let s = tk.sla;
-	if (s && Array.isArray(s.clocks) && s.clocks.length) {
-		s = s.clocks.map((c) => ({ ...c, left: slaOf({ sla: c }, now).left }))
-			.sort((a, b) => (a.left ?? Infinity) - (b.left ?? Infinity))[0];
-	} else if (s && typeof s === 'object' && clockKinds.some((k) => k in s)) {
+	const s = tk.sla;
+	if (s && typeof s === 'object') {
 		const clocks = clockKinds.filter((k) => s[k]).map((k) => ({ ...s[k], kind: k }));
 		const running = clocks.filter((c) => c.state === 'running')
 			.sort((a, b) => a.remaining_minutes - b.remaining_minutes);
-		if (running.length) s = running[0];
-		else if (clocks.some((c) => c.state === 'paused')) return { left: null, total: null, paused: true, estimate: false };
-		else return { left: null, total: null, paused: false, estimate: false };
-	}
-	if (s && typeof s === 'object') {
-		let left = seconds(s.remaining_seconds, 1) ?? seconds(s.remaining_minutes, 60);
-		if (left === null && s.due_at) left = (Date.parse(s.due_at) - now) / 1000;
-		const total = seconds(s.target_seconds, 1) ?? seconds(s.target_minutes, 60);
-		if (left !== null && s.breached === true && left > 0) left = -left;
-		return { left, total, paused: !!s.paused || s.state === 'paused', estimate: false, kind: s.kind };
+		if (running.length) {
+			const c = running[0];
+			return { left: c.remaining_minutes * 60, total: c.target_minutes * 60, paused: false, estimate: false, kind: c.kind };
+		}
+		if (clocks.length) return { left: null, total: null, paused: clocks.some((c) => c.state === 'paused'), estimate: false };
 	}
 	const total = (estimateHours[tk.priority] || 24) * 3600;
 	const age = (now - Date.parse(tk.created_at)) / 1000;

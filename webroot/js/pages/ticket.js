@@ -8,7 +8,7 @@ import { api, upload } from '../api.js';
 import { h, clear, field, formAlert, busy, showError, select, id } from '../dom.js';
 import { t, dateTime, workTime } from '../i18n.js';
 import { state, render } from '../app.js';
-import { statusText, person, historyList, slaCell, loc } from './common.js';
+import { statusText, person, historyList, slaCell, loc, clockKinds } from './common.js';
 import { setFlash, takeFlash } from './cases.js';
 import { deskBar, REFRESH_MS } from './desk.js';
 
@@ -49,13 +49,11 @@ function facts(tk, names) {
 		tk.rating ? row('ticket.rating', `${tk.rating.score}/5${tk.rating.comment ? ` – ${tk.rating.comment}` : ''}`) : null);
 }
 
-const clockOrder = ['first_response', 'next_update', 'resolution', 'ola_line1', 'ola_line2'];
-
 // Every clock of the ticket: where it stands, its target and when it runs
 // out, in the business time of its calendar.
 function slaBox(tk) {
 	const s = tk.sla || {};
-	const kinds = clockOrder.filter((k) => s[k]);
+	const kinds = clockKinds.filter((k) => s[k]);
 	if (!kinds.length) return null;
 	const mins = (m) => workTime(m * 60);
 	const rows = kinds.map((k) => {
