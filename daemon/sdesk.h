@@ -1034,8 +1034,14 @@ struct sd_ticket_row {
 int sd_db_ticket_prepare(struct sd_dbc *c, struct sd_ticket_new *tn);
 /* Creates the ticket sd_db_ticket_prepare checked; the number goes to tn. */
 int sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn);
-/* Reads a visible ticket by case number; SD_DB_NOTFOUND otherwise. */
+/*
+ * Reads a visible ticket by case number, with its rating and SLA clocks;
+ * SD_DB_NOTFOUND otherwise.  _get is the same outside a transaction: one
+ * round trip to the database.
+ */
 int sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out);
+int sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number,
+	struct sd_ticket_row *out);
 
 /* db/ticket_update.c */
 /* A ticket's changeable state, read with its row locked. */
@@ -1150,8 +1156,6 @@ int sd_db_order_decide(struct sd_dbc *c, struct sd_req *r, struct sd_order_decis
 /* db/ratings.c */
 /* The rating of ticket as JSON into *out (NULL when not rated). */
 int sd_db_rating_get(struct sd_dbc *c, long long ticket, json_t **out);
-/* Adds "rating" (the rating or null) to a ticket read with sd_db_ticket_read. */
-int sd_db_ticket_rating(struct sd_dbc *c, struct sd_ticket_row *row);
 /*
  * Stores person's rating of the locked ticket t (a new one, or a change);
  * *fresh says which, *out is the rating as JSON (the caller's).

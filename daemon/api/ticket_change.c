@@ -437,8 +437,6 @@ change_run(struct sd_dbc *c, void *arg)
 				c, &old, &n, events, op->co_req->rq_auth->au_person);
 		if (rc == SD_DB_OK)
 			rc = sd_db_ticket_read(c, op->co_number, &op->co_row);
-		if (rc == SD_DB_OK)
-			rc = sd_db_ticket_rating(c, &op->co_row);
 	}
 	json_decref(events);
 	sd_ticket_state_free(&old);

@@ -192,9 +192,7 @@ create_run(struct sd_dbc *c, void *arg)
 		if ((rc = sd_db_ticket_insert(c, op->co_tn)) != SD_DB_OK)
 			return rc;
 	}
-	if ((rc = sd_db_ticket_read(c, op->co_tn->tn_number, &op->co_row)) != SD_DB_OK)
-		return rc;
-	return sd_db_ticket_rating(c, &op->co_row);
+	return sd_db_ticket_read(c, op->co_tn->tn_number, &op->co_row);
 }
 
 enum MHD_Result
@@ -253,53 +251,49 @@ sd_ticket_json_moves(json_t *t, const struct sd_auth *a, int tenant, int status,
 	json_object_set_new(t, "allowed_status", arr);
 }
 
+/* Every read of a confidential or secret ticket is audited. */
 struct get_op {
 	struct sd_req *go_req;
-	const char *go_number;
-	struct sd_ticket_row go_row;
+	const struct sd_ticket_row *go_row;
 };
 
 static int
-get_run(struct sd_dbc *c, void *arg)
+get_audit(struct sd_dbc *c, void *arg)
 {
-	struct get_op *op = arg;
-	int rc;
+	const struct get_op *op = arg;
+	char object[48];
 
-	json_decref(op->go_row.tr_json);
-	if ((rc = sd_db_ticket_read(c, op->go_number, &op->go_row)) != SD_DB_OK ||
-		(rc = sd_db_ticket_rating(c, &op->go_row)) != SD_DB_OK)
-		return rc;
-	/* Every read of a confidential or secret ticket is audited. */
-	if (strcmp(op->go_row.tr_class, "confidential") == 0 ||
-		strcmp(op->go_row.tr_class, "secret") == 0) {
-		char object[48];
-
-		snprintf(object, sizeof(object), "ticket:%s", op->go_number);
-		return sd_audit_req(c, op->go_req, op->go_row.tr_tenant,
-			"ticket.read_confidential", object,
-			json_pack("{s:s}", "classification", op->go_row.tr_class));
-	}
-	return SD_DB_OK;
+	snprintf(object, sizeof(object), "ticket:%s", op->go_req->rq_params[0]);
+	return sd_audit_req(c, op->go_req, op->go_row->tr_tenant, "ticket.read_confidential",
+		object, json_pack("{s:s}", "classification", op->go_row->tr_class));
 }
 
+/*
+ * One round trip for an open or internal ticket.  A confidential or secret
+ * one is shown only once its read is in the audit log.
+ */
 enum MHD_Result
 sd_api_ticket_get(struct sd_req *r)
 {
-	struct get_op op;
+	struct sd_ticket_row row;
 	struct sd_scope sc;
 	int rc;
 
-	memset(&op, 0, sizeof(op));
-	op.go_req = r;
-	op.go_number = r->rq_params[0];
 	sd_auth_scope(r->rq_auth, &sc);
-	rc = sd_db_txn(r->rq_app->ap_db, &sc, SD_ISO_READ_COMMITTED, get_run, &op);
+	rc = sd_db_ticket_get(r->rq_app->ap_db, &sc, r->rq_params[0], &row);
+	if (rc == SD_DB_OK &&
+		(strcmp(row.tr_class, "confidential") == 0 ||
+			strcmp(row.tr_class, "secret") == 0)) {
+		struct get_op op = {r, &row};
+
+		rc = sd_db_txn(r->rq_app->ap_db, &sc, SD_ISO_READ_COMMITTED, get_audit, &op);
+	}
 	if (rc != SD_DB_OK) {
-		json_decref(op.go_row.tr_json);
+		json_decref(row.tr_json);
 		return rc == SD_DB_NOTFOUND ? sd_reply_error(r, SD_E_NOT_FOUND, NULL, NULL)
 					    : sd_reply_db_error(r, rc);
 	}
-	sd_ticket_json_moves(op.go_row.tr_json, r->rq_auth, op.go_row.tr_tenant,
-		op.go_row.tr_status, op.go_row.tr_is_requester);
-	return sd_reply_json(r, 200, op.go_row.tr_json);
+	sd_ticket_json_moves(
+		row.tr_json, r->rq_auth, row.tr_tenant, row.tr_status, row.tr_is_requester);
+	return sd_reply_json(r, 200, row.tr_json);
 }

@@ -43,20 +43,6 @@ sd_db_rating_get(struct sd_dbc *c, long long ticket, json_t **out)
 }
 
 int
-sd_db_ticket_rating(struct sd_dbc *c, struct sd_ticket_row *row)
-{
-	json_t *rating;
-	int rc;
-
-	if (row->tr_json == NULL)
-		return SD_DB_OK;
-	if ((rc = sd_db_rating_get(c, row->tr_id, &rating)) != SD_DB_OK)
-		return rc;
-	json_object_set_new(row->tr_json, "rating", rating ? rating : json_null());
-	return SD_DB_OK;
-}
-
-int
 sd_db_rating_put(struct sd_dbc *c, const struct sd_ticket_state *t, long long person, int score,
 	const char *comment, int *fresh, json_t **out)
 {

@@ -57,13 +57,16 @@ static const struct sd_stmt ticket_idem_put = {"ticket_idem_put",
 	"$2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
 	5};
 
+/*
+ * The stored document (009_ticket_doc.sql) with its SLA clocks, what the
+ * handlers check, and the requester's rating: one plan over one row.
+ */
 static const struct sd_stmt ticket_json = {"ticket_json",
 	"SELECT sdesk_with_sla(t.doc, t.id), t.id, t.tenant_id, t.classification, t.status, "
-	"t.requester_id = "
-	"sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "
-	"t.resolved_at))::bigint, 0) "
-	"FROM "
-	"ticket_cards t WHERE t.number = $1",
+	"t.requester_id = sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "
+	"t.resolved_at))::bigint, 0), (SELECT json_build_object('score', r.score, 'comment', "
+	"r.comment, 'rated_at', to_char(r.updated_at AT TIME ZONE 'UTC', " SD_SQL_RFC3339
+	")) FROM ticket_ratings r WHERE r.ticket_id = t.id) FROM tickets t WHERE t.number = $1",
 	1};
 
 /* Parses the priority matrix JSON [[impact, urgency, priority], ...]. */
@@ -242,6 +245,32 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 	return rc == SD_DB_OK ? sd_db_sla_recompute(c, atoll(id)) : rc;
 }
 
+/* Fills out from ticket_json's one row; the SLA clocks are decorated after. */
+static int
+ticket_row(PGresult *res, struct sd_ticket_row *out)
+{
+	json_t *rating;
+
+	if (PQntuples(res) != 1)
+		return SD_DB_NOTFOUND;
+	out->tr_json = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	out->tr_id = atoll(PQgetvalue(res, 0, 1));
+	out->tr_tenant = atoi(PQgetvalue(res, 0, 2));
+	snprintf(out->tr_class, sizeof(out->tr_class), "%s", PQgetvalue(res, 0, 3));
+	out->tr_status = sd_ticket_status_parse(PQgetvalue(res, 0, 4));
+	out->tr_is_requester = PQgetvalue(res, 0, 5)[0] == 't';
+	out->tr_version = atoi(PQgetvalue(res, 0, 6));
+	out->tr_resolved_at = atoll(PQgetvalue(res, 0, 7));
+	if (out->tr_json == NULL)
+		return SD_DB_FAIL;
+	rating = PQgetisnull(res, 0, 8) ? json_null()
+					: json_loads(PQgetvalue(res, 0, 8), 0, NULL);
+	if (rating == NULL)
+		return SD_DB_FAIL;
+	json_object_set_new(out->tr_json, "rating", rating);
+	return SD_DB_OK;
+}
+
 int
 sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out)
 {
@@ -251,19 +280,27 @@ sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *ou
 
 	memset(out, 0, sizeof(*out));
 	res = sd_db_exec(c, &ticket_json, p);
-	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK || PQntuples(res) != 1) {
-		PQclear(res);
-		return rc != SD_DB_OK ? rc : SD_DB_NOTFOUND;
-	}
-	out->tr_json = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	out->tr_id = atoll(PQgetvalue(res, 0, 1));
-	out->tr_tenant = atoi(PQgetvalue(res, 0, 2));
-	snprintf(out->tr_class, sizeof(out->tr_class), "%s", PQgetvalue(res, 0, 3));
-	out->tr_status = sd_ticket_status_parse(PQgetvalue(res, 0, 4));
-	out->tr_is_requester = PQgetvalue(res, 0, 5)[0] == 't';
-	out->tr_version = atoi(PQgetvalue(res, 0, 6));
-	out->tr_resolved_at = atoll(PQgetvalue(res, 0, 7));
+	if ((rc = sd_db_result_rc(c, res)) == SD_DB_OK)
+		rc = ticket_row(res, out);
 	PQclear(res);
-	sd_db_sla_decorate(c, out->tr_json);
-	return out->tr_json ? SD_DB_OK : SD_DB_FAIL;
+	if (rc == SD_DB_OK)
+		sd_db_sla_decorate(c, out->tr_json);
+	return rc;
+}
+
+int
+sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number,
+	struct sd_ticket_row *out)
+{
+	const char *p[1] = {number};
+	PGresult *res;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = sd_db_read(db, scope, &ticket_json, p, &res)) == SD_DB_OK)
+		rc = ticket_row(res, out);
+	PQclear(res);
+	if (rc == SD_DB_OK)
+		sd_sla_decorate_db(db, scope, out->tr_json);
+	return rc;
 }
