@@ -342,7 +342,7 @@ struct db_call {
 	const int *dk_lengths;
 	const int *dk_formats;
 	int dk_rbinary;
-	int dk_commit; /* COMMIT in the same pipeline (one-statement reads) */
+	int dk_commit; /* a one-statement read: the Sync commits it */
 };
 
 static int
@@ -368,8 +368,11 @@ db_next_result(struct sd_dbc *c)
 }
 
 /*
- * BEGIN, the scope, (PREPARE,) the statement (and COMMIT) in one pipeline:
- * one round trip.  Returns the statement's result, or the first failure.
+ * BEGIN, the scope, (PREPARE,) the statement in one pipeline: one round
+ * trip.  A one-statement read (dk_commit) sends no BEGIN and no COMMIT:
+ * everything before the pipeline's Sync is one implicit transaction, which
+ * the Sync commits, and the scope is local to it.  Returns the statement's
+ * result, or the first failure.
  */
 static const struct sd_stmt db_scope_stmt = {"sd_scope",
 	"SELECT set_config('sdesk.user_id', $1, true), set_config('sdesk.tenants', $2, true), "
@@ -394,7 +397,8 @@ db_pipeline(struct sd_dbc *c, const struct db_call *k)
 	}
 	if (PQenterPipelineMode(c->dc_pg) != 1)
 		goto broken;
-	queued += PQsendQueryPrepared(c->dc_pg, begin->st_name, 0, NULL, NULL, NULL, 0);
+	if (!k->dk_commit)
+		queued += PQsendQueryPrepared(c->dc_pg, begin->st_name, 0, NULL, NULL, NULL, 0);
 	queued += PQsendQueryPrepared(
 		c->dc_pg, db_scope_stmt.st_name, 3, c->dc_scope_vals, NULL, NULL, 0);
 	if (k->dk_st != NULL && !dbc_is_prepared(c, k->dk_st)) {
@@ -404,9 +408,7 @@ db_pipeline(struct sd_dbc *c, const struct db_call *k)
 	}
 	queued += db_send(c, k);
 	target = queued - 1;
-	if (k->dk_commit)
-		queued += PQsendQueryParams(c->dc_pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
-	if (queued != 3 + prep + (k->dk_commit != 0) || PQpipelineSync(c->dc_pg) != 1)
+	if (queued != 3 + prep - (k->dk_commit != 0) || PQpipelineSync(c->dc_pg) != 1)
 		goto broken;
 	for (i = 0; i < queued; i++) {
 		if ((res = db_next_result(c)) == NULL)
