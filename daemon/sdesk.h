@@ -1036,12 +1036,13 @@ int sd_db_ticket_prepare(struct sd_dbc *c, struct sd_ticket_new *tn);
 int sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn);
 /*
  * Reads a visible ticket by case number, with its rating and SLA clocks;
- * SD_DB_NOTFOUND otherwise.  _get is the same outside a transaction: one
- * round trip to the database.
+ * SD_DB_NOTFOUND otherwise.  _get is the same outside a transaction, in
+ * one round trip, and looks for clocks only if asked (a caller the clocks'
+ * policy shows none need not ask).
  */
 int sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out);
 int sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number,
-	struct sd_ticket_row *out);
+	int clocks, struct sd_ticket_row *out);
 
 /* db/ticket_update.c */
 /* A ticket's changeable state, read with its row locked. */

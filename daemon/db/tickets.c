@@ -58,16 +58,21 @@ static const struct sd_stmt ticket_idem_put = {"ticket_idem_put",
 	5};
 
 /*
- * The stored document (009_ticket_doc.sql) with its SLA clocks, what the
- * handlers check, and the requester's rating: one plan over one row.
+ * The stored document (009_ticket_doc.sql), what the handlers check, and
+ * the requester's rating: one plan over one row.  With its SLA clocks, or
+ * (_plain) for a caller whom the clocks' policy shows none.
  */
-static const struct sd_stmt ticket_json = {"ticket_json",
-	"SELECT sdesk_with_sla(t.doc, t.id), t.id, t.tenant_id, t.classification, t.status, "
-	"t.requester_id = sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "
-	"t.resolved_at))::bigint, 0), (SELECT json_build_object('score', r.score, 'comment', "
-	"r.comment, 'rated_at', to_char(r.updated_at AT TIME ZONE 'UTC', " SD_SQL_RFC3339
-	")) FROM ticket_ratings r WHERE r.ticket_id = t.id) FROM tickets t WHERE t.number = $1",
-	1};
+#define TICKET_JSON(doc)                                                                       \
+	"SELECT " doc ", t.id, t.tenant_id, t.classification, t.status, t.requester_id = "     \
+	"sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "                       \
+	"t.resolved_at))::bigint, "                                                            \
+	"0), (SELECT json_build_object('score', r.score, 'comment', r.comment, 'rated_at', "   \
+	"to_char(r.updated_at AT TIME ZONE 'UTC', " SD_SQL_RFC3339 ")) FROM ticket_ratings r " \
+	"WHERE r.ticket_id = t.id) FROM tickets t WHERE t.number = $1"
+
+static const struct sd_stmt ticket_json = {
+	"ticket_json", TICKET_JSON("sdesk_with_sla(t.doc, t.id)"), 1};
+static const struct sd_stmt ticket_json_plain = {"ticket_json_plain", TICKET_JSON("t.doc"), 1};
 
 /* Parses the priority matrix JSON [[impact, urgency, priority], ...]. */
 static void
@@ -289,7 +294,7 @@ sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *ou
 }
 
 int
-sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number,
+sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number, int clocks,
 	struct sd_ticket_row *out)
 {
 	const char *p[1] = {number};
@@ -297,10 +302,11 @@ sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *num
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = sd_db_read(db, scope, &ticket_json, p, &res)) == SD_DB_OK)
+	if ((rc = sd_db_read(db, scope, clocks ? &ticket_json : &ticket_json_plain, p, &res)) ==
+		SD_DB_OK)
 		rc = ticket_row(res, out);
 	PQclear(res);
-	if (rc == SD_DB_OK)
+	if (rc == SD_DB_OK && clocks)
 		sd_sla_decorate_db(db, scope, out->tr_json);
 	return rc;
 }

@@ -122,6 +122,16 @@ sub tickets_bench {
 	figure(ticket_read_per_s => sprintf('%.0f', $reads));
 	figure(ticket_read_vs_mhd_ratio => sprintf('%.3f', $reads / $mhd));
 	figure(ticket_read_p99_ms => sprintf('%.2f', $p99));
+
+	# The same ticket read by first line, who also gets its SLA clocks.
+	local_account($d->{conf}, 'AMA', 'bench.tech', $pw, '--name', 'Bench Tech',
+		'--role', 'tech1:*');
+	my (undef, $th) = login_as($d, 'AMA', 'bench.tech', $pw);
+	my $sread = wrk_script('sread', 'GET', { cookie => $th->{cookie} });
+	my ($sreads, $sp99) = wrk($d->url("/api/v1/tickets/$number"), script => $sread);
+	figure(ticket_read_staff_per_s => sprintf('%.0f', $sreads));
+	figure(ticket_read_staff_vs_mhd_ratio => sprintf('%.3f', $sreads / $mhd));
+	figure(ticket_read_staff_p99_ms => sprintf('%.2f', $sp99));
 }
 
 if ($only{big}) {
