@@ -389,7 +389,8 @@ db_pipeline(struct sd_dbc *c, const struct db_call *k)
 	c->dc_begin_pending = 0;
 	c->dc_in_txn = 1;
 	/* Parsed once per connection, like every other named statement. */
-	if ((!dbc_is_prepared(c, begin) && (out = dbc_prepare(c, begin)) != NULL) ||
+	if ((!k->dk_commit && !dbc_is_prepared(c, begin) &&
+		    (out = dbc_prepare(c, begin)) != NULL) ||
 		(!dbc_is_prepared(c, &db_scope_stmt) &&
 			(out = dbc_prepare(c, &db_scope_stmt)) != NULL)) {
 		c->dc_in_txn = 0;

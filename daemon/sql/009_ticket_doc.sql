@@ -20,32 +20,19 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone
 DECLARE
 	tcode text;
 	qline smallint;
-	rq json;
-	rb json;
-	asg json;
-	rs json;
+	cards json; -- {"<person id>": card} for everyone the ticket names
 	dep json;
 	cc json;
 	sv json;
 	onum text;
 BEGIN
 	SELECT tn.code, q.line,
-		(SELECT json_build_object('id', p.id, 'name', p.display_name, 'login', p.login,
-			'tenant', x.code, 'vip', EXISTS (SELECT 1 FROM vip_people v
-				WHERE v.person_id = p.id))
-			FROM people p JOIN tenants x ON x.id = p.tenant_id WHERE p.id = NEW.requester_id),
-		(SELECT json_build_object('id', p.id, 'name', p.display_name, 'login', p.login,
-			'tenant', x.code, 'vip', EXISTS (SELECT 1 FROM vip_people v
-				WHERE v.person_id = p.id))
-			FROM people p JOIN tenants x ON x.id = p.tenant_id WHERE p.id = NEW.registered_by),
-		(SELECT json_build_object('id', p.id, 'name', p.display_name, 'login', p.login,
-			'tenant', x.code, 'vip', EXISTS (SELECT 1 FROM vip_people v
-				WHERE v.person_id = p.id))
-			FROM people p JOIN tenants x ON x.id = p.tenant_id WHERE p.id = NEW.assignee_id),
-		(SELECT json_build_object('id', p.id, 'name', p.display_name, 'login', p.login,
-			'tenant', x.code, 'vip', EXISTS (SELECT 1 FROM vip_people v
-				WHERE v.person_id = p.id))
-			FROM people p JOIN tenants x ON x.id = p.tenant_id WHERE p.id = NEW.resolved_by),
+		(SELECT json_object_agg(p.id, json_build_object('id', p.id, 'name', p.display_name,
+			'login', p.login, 'tenant', x.code, 'vip', EXISTS (SELECT 1 FROM vip_people v
+				WHERE v.person_id = p.id)))
+			FROM people p JOIN tenants x ON x.id = p.tenant_id
+			WHERE p.id IN (NEW.requester_id, NEW.registered_by, NEW.assignee_id,
+				NEW.resolved_by)),
 		(SELECT json_build_object('code', d.code, 'name', d.name) FROM departments d
 			WHERE d.id = NEW.department_id),
 		(SELECT json_build_object('code', c.code, 'name', c.name) FROM cost_centres c
@@ -53,7 +40,7 @@ BEGIN
 		(SELECT json_build_object('code', s.code, 'name', s.name_sv, 'name_en', s.name_en)
 			FROM services s WHERE s.id = NEW.service_id),
 		(SELECT o.number FROM orders o WHERE o.id = NEW.order_id)
-	INTO tcode, qline, rq, rb, asg, rs, dep, cc, sv, onum
+	INTO tcode, qline, cards, dep, cc, sv, onum
 	FROM tenants tn, queues q WHERE tn.id = NEW.tenant_id AND q.code = NEW.queue;
 
 	NEW.doc := json_build_object('number', NEW.number, 'tenant', tcode, 'type', NEW.type,
@@ -62,11 +49,14 @@ BEGIN
 		'impact', NEW.impact, 'urgency', NEW.urgency, 'vip', NEW.vip,
 		'classification', NEW.classification, 'channel', NEW.channel,
 		'category', NEW.category, 'queue', NEW.queue, 'line', qline,
-		'escalated', NEW.escalated, 'requester', rq, 'registered_by', rb, 'assignee', asg,
+		'escalated', NEW.escalated, 'requester', cards -> NEW.requester_id::text,
+		'registered_by', cards -> NEW.registered_by::text,
+		'assignee', cards -> NEW.assignee_id::text,
 		'department', dep, 'cost_centre', cc,
 		'resolution', CASE WHEN NEW.resolution_code IS NULL THEN NULL ELSE
 			json_build_object('code', NEW.resolution_code, 'text', NEW.resolution_text,
-			'first_contact', NEW.first_contact_resolution, 'by', rs) END,
+			'first_contact', NEW.first_contact_resolution,
+			'by', cards -> NEW.resolved_by::text) END,
 		'service', sv, 'order', onum,
 		'reopen_count', NEW.reopen_count, 'version', NEW.version,
 		'created_at', NEW.created_at, 'updated_at', NEW.updated_at,
@@ -75,7 +65,9 @@ BEGIN
 	NEW.summary := json_build_object('number', NEW.number, 'tenant', tcode,
 		'type', NEW.type, 'subject', NEW.subject, 'status', NEW.status,
 		'priority', NEW.priority, 'vip', NEW.vip, 'classification', NEW.classification,
-		'channel', NEW.channel, 'queue', NEW.queue, 'requester', rq, 'assignee', asg,
+		'channel', NEW.channel, 'queue', NEW.queue,
+		'requester', cards -> NEW.requester_id::text,
+		'assignee', cards -> NEW.assignee_id::text,
 		'created_at', NEW.created_at, 'updated_at', NEW.updated_at);
 	RETURN NEW;
 END
@@ -125,11 +117,9 @@ BEGIN
 		UPDATE tickets SET doc = NULL WHERE queue = r.code;
 	WHEN 'tenants' THEN
 		-- A municipality's code is on its tickets and on its people's cards.
-		UPDATE tickets SET doc = NULL WHERE tenant_id = r.id OR requester_id IN
-			(SELECT p.id FROM people p WHERE p.tenant_id = r.id) OR registered_by IN
-			(SELECT p.id FROM people p WHERE p.tenant_id = r.id) OR assignee_id IN
-			(SELECT p.id FROM people p WHERE p.tenant_id = r.id) OR resolved_by IN
-			(SELECT p.id FROM people p WHERE p.tenant_id = r.id);
+		UPDATE tickets t SET doc = NULL WHERE t.tenant_id = r.id OR EXISTS (SELECT 1
+			FROM people p WHERE p.tenant_id = r.id AND p.id IN (t.requester_id,
+				t.registered_by, t.assignee_id, t.resolved_by));
 	END CASE;
 	RETURN NULL;
 END

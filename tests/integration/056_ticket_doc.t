@@ -90,6 +90,14 @@ SKIP: {
 	is(get($n)->{department}{name}, 'Omdöpt enhet', 'a renamed department is shown by the new name');
 }
 
+# A municipality's code, on its tickets and on its people's cards.
+$pg->psql("UPDATE tenants SET code = 'FGL' WHERE code = 'FAR'");
+my $t2 = get($n);
+is($t2->{tenant}, 'FGL', "a new municipality code is shown on its tickets");
+is($t2->{requester}{tenant}, 'FGL', "and on its people's cards");
+is($t2->{assignee}{tenant}, 'AMA', "but not on others'");
+$pg->psql("UPDATE tenants SET code = 'FAR' WHERE code = 'FGL'");
+
 # Times are UTC whichever session writes.
 $pg->psql("SET TimeZone = 'Europe/Stockholm'; UPDATE tickets SET subject = subject || '!'"
 	. " WHERE number = '$n'");
