@@ -182,6 +182,12 @@ sd_auth_may_grant(const struct sd_auth *a, const char *role, int tenant)
 }
 
 int
+sd_auth_sees_clocks(const struct sd_auth *a)
+{
+	return sd_auth_can(a, "ticket.read", 0) || sd_auth_can(a, "report.read", 0);
+}
+
+int
 sd_auth_can_all(const struct sd_auth *a, const char *perm)
 {
 	size_t i;

@@ -640,6 +640,11 @@ int sd_auth_sees_tenant(const struct sd_auth *a, int tenant);
 int sd_auth_has_role(const struct sd_auth *a, const char *role, int tenant);
 /* True when a may grant role in tenant (admins anything, IT contacts local roles). */
 int sd_auth_may_grant(const struct sd_auth *a, const char *role, int tenant);
+/*
+ * True when the clocks' row policy (004_sla.sql) can show a any: it holds
+ * ticket.read or report.read somewhere.
+ */
+int sd_auth_sees_clocks(const struct sd_auth *a);
 /* True when a holds perm through a grant over every tenant ("*"), not just somewhere. */
 int sd_auth_can_all(const struct sd_auth *a, const char *perm);
 /* True when a may grant role over every tenant ("*"): administrators over every tenant. */
@@ -1019,6 +1024,15 @@ struct sd_ticket_new {
 /* What sd_db_ticket_read finds. */
 struct sd_ticket_row {
 	json_t *tr_json; /* the API's view; the caller owns it */
+	/*
+	 * sd_db_ticket_get leaves tr_json NULL and gives the parts as they
+	 * were stored instead (sd_ticket_row_clear frees them): the document's
+	 * JSON text, the rating's (NULL: none) and the finished clocks (NULL:
+	 * none shown).
+	 */
+	char *tr_doc;
+	char *tr_rating;
+	json_t *tr_sla;
 	long long tr_id;
 	int tr_tenant;
 	char tr_class[16];
@@ -1037,12 +1051,16 @@ int sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn);
 /*
  * Reads a visible ticket by case number, with its rating and SLA clocks;
  * SD_DB_NOTFOUND otherwise.  _get is the same outside a transaction, in
- * one round trip, and looks for clocks only if asked (a caller the clocks'
- * policy shows none need not ask).
+ * one round trip.  Both look for clocks only if asked (_read always asks):
+ * a caller the clocks' policy shows none need not ask, see
+ * sd_auth_sees_clocks.
  */
 int sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out);
+int sd_db_ticket_read_as(
+	struct sd_dbc *c, const char *number, int clocks, struct sd_ticket_row *out);
 int sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *number,
 	int clocks, struct sd_ticket_row *out);
+void sd_ticket_row_clear(struct sd_ticket_row *row);
 
 /* db/ticket_update.c */
 /* A ticket's changeable state, read with its row locked. */

@@ -62,17 +62,22 @@ static const struct sd_stmt ticket_idem_put = {"ticket_idem_put",
  * the requester's rating: one plan over one row.  With its SLA clocks, or
  * (_plain) for a caller whom the clocks' policy shows none.
  */
-#define TICKET_JSON(doc)                                                                       \
+#define TICKET_JSON(doc) TICKET_SELECT(doc, "")
+#define TICKET_SELECT(doc, more)                                                               \
 	"SELECT " doc ", t.id, t.tenant_id, t.classification, t.status, t.requester_id = "     \
 	"sdesk_user_id(), t.version, coalesce(floor(extract(epoch FROM "                       \
 	"t.resolved_at))::bigint, "                                                            \
 	"0), (SELECT json_build_object('score', r.score, 'comment', r.comment, 'rated_at', "   \
 	"to_char(r.updated_at AT TIME ZONE 'UTC', " SD_SQL_RFC3339 ")) FROM ticket_ratings r " \
-	"WHERE r.ticket_id = t.id) FROM tickets t WHERE t.number = $1"
+	"WHERE r.ticket_id = t.id)" more " FROM tickets t WHERE t.number = $1"
 
 static const struct sd_stmt ticket_json = {
 	"ticket_json", TICKET_JSON("sdesk_with_sla(t.doc, t.id)"), 1};
-static const struct sd_stmt ticket_json_plain = {"ticket_json_plain", TICKET_JSON("t.doc"), 1};
+
+/* For sd_db_ticket_get: the document and the clocks' stored figures apart. */
+static const struct sd_stmt ticket_doc = {
+	"ticket_doc", TICKET_SELECT("t.doc", ", sdesk_sla_raw(t.id)"), 1};
+static const struct sd_stmt ticket_doc_plain = {"ticket_doc_plain", TICKET_JSON("t.doc"), 1};
 
 /* Parses the priority matrix JSON [[impact, urgency, priority], ...]. */
 static void
@@ -250,15 +255,12 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 	return rc == SD_DB_OK ? sd_db_sla_recompute(c, atoll(id)) : rc;
 }
 
-/* Fills out from ticket_json's one row; the SLA clocks are decorated after. */
+/* The columns after the document, which every ticket_json row has. */
 static int
-ticket_row(PGresult *res, struct sd_ticket_row *out)
+ticket_row_meta(PGresult *res, struct sd_ticket_row *out)
 {
-	json_t *rating;
-
 	if (PQntuples(res) != 1)
 		return SD_DB_NOTFOUND;
-	out->tr_json = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	out->tr_id = atoll(PQgetvalue(res, 0, 1));
 	out->tr_tenant = atoi(PQgetvalue(res, 0, 2));
 	snprintf(out->tr_class, sizeof(out->tr_class), "%s", PQgetvalue(res, 0, 3));
@@ -266,7 +268,19 @@ ticket_row(PGresult *res, struct sd_ticket_row *out)
 	out->tr_is_requester = PQgetvalue(res, 0, 5)[0] == 't';
 	out->tr_version = atoi(PQgetvalue(res, 0, 6));
 	out->tr_resolved_at = atoll(PQgetvalue(res, 0, 7));
-	if (out->tr_json == NULL)
+	return SD_DB_OK;
+}
+
+/* Fills out from ticket_json's one row; the SLA clocks are decorated after. */
+static int
+ticket_row(PGresult *res, struct sd_ticket_row *out)
+{
+	json_t *rating;
+	int rc;
+
+	if ((rc = ticket_row_meta(res, out)) != SD_DB_OK)
+		return rc;
+	if ((out->tr_json = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL)
 		return SD_DB_FAIL;
 	rating = PQgetisnull(res, 0, 8) ? json_null()
 					: json_loads(PQgetvalue(res, 0, 8), 0, NULL);
@@ -277,20 +291,43 @@ ticket_row(PGresult *res, struct sd_ticket_row *out)
 }
 
 int
-sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out)
+sd_db_ticket_read_as(
+	struct sd_dbc *c, const char *number, int clocks, struct sd_ticket_row *out)
 {
 	const char *p[1] = {number};
 	PGresult *res;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	res = sd_db_exec(c, &ticket_json, p);
+	res = sd_db_exec(c, clocks ? &ticket_json : &ticket_doc_plain, p);
 	if ((rc = sd_db_result_rc(c, res)) == SD_DB_OK)
 		rc = ticket_row(res, out);
 	PQclear(res);
-	if (rc == SD_DB_OK)
+	if (rc == SD_DB_OK && clocks)
 		sd_db_sla_decorate(c, out->tr_json);
 	return rc;
+}
+
+int
+sd_db_ticket_read(struct sd_dbc *c, const char *number, struct sd_ticket_row *out)
+{
+	return sd_db_ticket_read_as(c, number, 1, out);
+}
+
+/* The stored clocks (JSON text), finished for now. */
+static json_t *
+ticket_sla(struct sd_db *db, const struct sd_scope *scope, const char *raw)
+{
+	json_t *w = json_object(), *sla;
+
+	if (w == NULL || json_object_set_new(w, "sla", json_loads(raw, 0, NULL)) < 0) {
+		json_decref(w);
+		return NULL;
+	}
+	sd_sla_decorate_db(db, scope, w);
+	sla = json_incref(json_object_get(w, "sla"));
+	json_decref(w);
+	return sla;
 }
 
 int
@@ -302,11 +339,29 @@ sd_db_ticket_get(struct sd_db *db, const struct sd_scope *scope, const char *num
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = sd_db_read(db, scope, clocks ? &ticket_json : &ticket_json_plain, p, &res)) ==
-		SD_DB_OK)
-		rc = ticket_row(res, out);
+	rc = sd_db_read(db, scope, clocks ? &ticket_doc : &ticket_doc_plain, p, &res);
+	if (rc == SD_DB_OK && (rc = ticket_row_meta(res, out)) == SD_DB_OK) {
+		out->tr_doc = strdup(PQgetvalue(res, 0, 0));
+		out->tr_rating = PQgetisnull(res, 0, 8) ? NULL : strdup(PQgetvalue(res, 0, 8));
+		if (out->tr_doc == NULL || (!PQgetisnull(res, 0, 8) && out->tr_rating == NULL))
+			rc = SD_DB_FAIL;
+		else if (clocks && !PQgetisnull(res, 0, 9) &&
+			(out->tr_sla = ticket_sla(db, scope, PQgetvalue(res, 0, 9))) == NULL)
+			rc = SD_DB_FAIL;
+	}
 	PQclear(res);
-	if (rc == SD_DB_OK && clocks)
-		sd_sla_decorate_db(db, scope, out->tr_json);
+	if (rc != SD_DB_OK)
+		sd_ticket_row_clear(out);
 	return rc;
+}
+
+void
+sd_ticket_row_clear(struct sd_ticket_row *row)
+{
+	json_decref(row->tr_json);
+	json_decref(row->tr_sla);
+	free(row->tr_doc);
+	free(row->tr_rating);
+	row->tr_json = row->tr_sla = NULL;
+	row->tr_doc = row->tr_rating = NULL;
 }

@@ -4,7 +4,8 @@
 # added, a department or a service renamed, a queue moved to another line.
 # The ticket itself (version, updated_at) does not change for that, times
 # read the same whichever session writes, and every stored document equals
-# one made afresh.
+# one made afresh.  A read sends the document out as it was written, with
+# the rating, the next moves and (staff only) the clocks added.
 use strict;
 use warnings;
 use utf8;
@@ -115,5 +116,37 @@ is($pg->psql("SELECT string_agg(doc::text || summary::text, '|' ORDER BY id) FRO
 # No one writes a document by hand: whatever is written, it is made afresh.
 $pg->psql("UPDATE tickets SET doc = '{}', summary = '{}' WHERE number = '$n'");
 is(get($n)->{number}, $n, 'a document written by hand is replaced by the real one');
+
+# A read is the stored document as PostgreSQL wrote it, with the rating,
+# the caller's next moves and (for staff) the clocks written in before its
+# closing brace: each once, and text the document holds comes out as it
+# went in.
+my $odd = "Skärm \"27 tum\" \\ ny\ttab \x{1F5A5} <b>&</b>";
+$r = http(POST => $d->url('/api/v1/tickets'), headers => $h->{'elin.frisk'},
+	body => { type => 'incident', subject => $odd, description => "Rad 1\nRad 2" });
+is($r->{status}, 201, 'a ticket with quotes, a backslash, a tab and an emoji') or diag($r->{content});
+my $m = $r->{json}{number};
+my $doc = $pg->psql("SELECT doc FROM tickets WHERE number = '$m'");
+for my $who ('elin.frisk', 'lena.dahl') {
+	$r = http(GET => $d->url("/api/v1/tickets/$m"), headers => $h->{$who});
+	is($r->{status}, 200, "$who reads it") or diag($r->{content});
+	is(index($r->{content}, substr($doc, 0, rindex($doc, '}'))), 0,
+		"$who gets the stored document as it was written");
+	is($r->{json}{subject}, $odd, "$who gets the subject as it was given");
+	is($r->{json}{description}, "Rad 1\nRad 2", 'and the description');
+	for my $k ('rating', 'allowed_status') {
+		my $count = () = $r->{content} =~ /"\Q$k\E"/g;
+		is($count, 1, "$who: \"$k\" once");
+	}
+	ok(exists $r->{json}{rating} && !defined $r->{json}{rating}, "$who: no rating yet");
+}
+ok(!exists get($m, 'elin.frisk')->{sla}, 'the requester gets no clocks');
+my $sla = get($m, 'lena.dahl')->{sla};
+is(ref $sla, 'HASH', 'staff get the clocks');
+ok($sla->{resolution} && defined $sla->{resolution}{remaining_minutes},
+	'finished for now (remaining minutes)') or diag(explain $sla);
+is_deeply([sort @{ get($m, 'lena.dahl')->{allowed_status} }], [sort qw(assigned in_progress
+	waiting_requester waiting_supplier resolved)], 'and the moves staff may make')
+	or diag(explain get($m, 'lena.dahl')->{allowed_status});
 
 done_testing();
