@@ -26,6 +26,9 @@ struct list_query {
 	const struct sd_stmt *lq_stmt; /* a named statement instead of lq_sql */
 	char lq_bufs[LIST_MAX_PARAMS][256];
 	int lq_n;
+	char *lq_tsquery; /* the search words made a text-search query (list_words) */
+	char *lq_ids;     /* ... and the few tickets it matches, or NULL */
+	int lq_walk;      /* walk the tickets in the page's order (common words) */
 };
 
 static void list_add(struct list_query *q, const char *fmt, ...) SD_PRINTF(2, 3);
@@ -52,6 +55,16 @@ list_param(struct list_query *q, const char *value)
 		return q->lq_n;
 	snprintf(q->lq_bufs[q->lq_n], sizeof(q->lq_bufs[0]), "%s", value);
 	q->lq_params[q->lq_n] = q->lq_bufs[q->lq_n];
+	return ++q->lq_n;
+}
+
+/* Adds a parameter the caller keeps alive; returns its $ number. */
+static int
+list_param_ref(struct list_query *q, const char *value)
+{
+	if (q->lq_n == LIST_MAX_PARAMS)
+		return q->lq_n;
+	q->lq_params[q->lq_n] = value;
 	return ++q->lq_n;
 }
 
@@ -109,10 +122,17 @@ list_filter(struct sd_req *r, struct list_query *q, const char *name)
 	if (v == NULL || *v == '\0')
 		return 0;
 	if (strcmp(name, "q") == 0) {
-		if (strlen(v) > 200)
+		if (strlen(v) > 200 || q->lq_tsquery == NULL)
 			return -1;
-		list_add(q, " AND t.search @@ websearch_to_tsquery('swedish', $%d)",
-			list_param(q, v));
+		/* Few matches: those tickets by id; else the words (list_words). */
+		if (q->lq_ids != NULL)
+			list_add(q, " AND t.id = ANY ($%d::bigint[])",
+				list_param_ref(q, q->lq_ids));
+		else {
+			list_add(q, " AND t.search @@ $%d::tsquery",
+				list_param_ref(q, q->lq_tsquery));
+			q->lq_walk = 1;
+		}
 	} else if (strcmp(name, "tenant") == 0) {
 		list_add(q,
 			" AND t.tenant_id = (SELECT id FROM sdesk_public_tenants() WHERE code "
@@ -207,6 +227,51 @@ struct list_op {
 	char lo_next[80];
 };
 
+static const struct sd_stmt list_words_stmt = {"list_words",
+	"SELECT q::text, sdesk_ticket_matches(q, 5000)::text FROM "
+	"websearch_to_tsquery('swedish', "
+	"$1) q",
+	1};
+
+/*
+ * The search words v as the query they make, and the tickets the caller
+ * may see that they match when they match few (at most 5,000 in all),
+ * into q.  A rare word then takes those tickets by id; a common one walks
+ * the newest tickets, which soon gives a page.  The text index itself
+ * cannot serve a query under the tickets' row policy (the @@ operator is
+ * not leakproof), so sdesk_ticket_matches (011_ticket_speed.sql) asks it
+ * and checks what the policy checks.  Passed as values, the planner also
+ * sees which words they are and how common.
+ */
+static int
+list_words(struct sd_req *r, const char *v, struct list_query *q)
+{
+	const char *p[1] = {v};
+	struct sd_scope sc;
+	PGresult *res;
+	int rc;
+
+	sd_auth_scope(r->rq_auth, &sc);
+	if ((rc = sd_db_read(r->rq_app->ap_db, &sc, &list_words_stmt, p, &res)) == SD_DB_OK) {
+		q->lq_tsquery = strdup(PQgetvalue(res, 0, 0));
+		q->lq_ids = PQgetisnull(res, 0, 1) ? NULL : strdup(PQgetvalue(res, 0, 1));
+		if (q->lq_tsquery == NULL || (!PQgetisnull(res, 0, 1) && q->lq_ids == NULL))
+			rc = SD_DB_FAIL;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Words that match many tickets: the newest soon fill a page, so walk them
+ * in order.  Knowing how many match, the planner would rather read them
+ * all and sort, under the policy, which is a row at a time.
+ */
+static const struct sd_stmt list_walk = {"list_walk",
+	"SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', "
+	"'off', true)",
+	0};
+
 /* Runs the query; rows are (summary json, the cursor's parts). */
 static int
 list_run(struct sd_dbc *c, void *arg)
@@ -215,6 +280,14 @@ list_run(struct sd_dbc *c, void *arg)
 	PGresult *res;
 	size_t off;
 	int rc, i, n, f;
+
+	if (op->lo_q->lq_walk) {
+		res = sd_db_exec(c, &list_walk, NULL);
+		rc = sd_db_result_rc(c, res);
+		PQclear(res);
+		if (rc != SD_DB_OK)
+			return rc;
+	}
 
 	res = op->lo_q->lq_stmt != NULL
 		? sd_db_exec(c, op->lo_q->lq_stmt, op->lo_q->lq_params)
@@ -263,13 +336,20 @@ sd_api_tickets_search(struct sd_req *r)
 	static const char *const filters[] = {"q", "tenant", "status", "queue", "assignee",
 		"requester", "priority", "category", "service", "type", "created_from",
 		"created_to"};
+	const char *words = sd_req_query(r, "q");
 	struct list_query q;
 	const char *bad = NULL;
+	enum MHD_Result ret;
 	long long cur[4];
 	size_t i;
-	int limit;
+	int limit, rc;
 
 	memset(&q, 0, sizeof(q));
+	if (words != NULL && *words != '\0' && strlen(words) <= 200 &&
+		(rc = list_words(r, words, &q)) != SD_DB_OK) {
+		ret = sd_reply_db_error(r, rc);
+		goto out;
+	}
 	/* The page is picked from tickets; only its rows are dressed as JSON. */
 	list_add(&q,
 		"SELECT sdesk_with_sla((SELECT c.summary FROM ticket_cards c WHERE c.id = "
@@ -278,10 +358,14 @@ sd_api_tickets_search(struct sd_req *r)
 		"(extract(epoch FROM x.created_at) * 1000000)::bigint, "
 		"x.id FROM (SELECT t.id, t.created_at FROM tickets t WHERE true");
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
-		if (list_filter(r, &q, filters[i]) < 0)
-			return sd_reply_error(r, SD_E_INVALID_FIELD, filters[i], NULL);
-	if (list_page(r, &limit, cur, 3, &bad) < 0)
-		return sd_reply_error(r, SD_E_INVALID_FIELD, bad, NULL);
+		if (list_filter(r, &q, filters[i]) < 0) {
+			ret = sd_reply_error(r, SD_E_INVALID_FIELD, filters[i], NULL);
+			goto out;
+		}
+	if (list_page(r, &limit, cur, 3, &bad) < 0) {
+		ret = sd_reply_error(r, SD_E_INVALID_FIELD, bad, NULL);
+		goto out;
+	}
 	if (cur[1] >= 0) {
 		char ts[24], id[24];
 
@@ -296,7 +380,11 @@ sd_api_tickets_search(struct sd_req *r)
 		" ORDER BY t.created_at DESC, t.id DESC LIMIT %d) x ORDER BY x.created_at "
 		"DESC, x.id DESC",
 		limit + 1);
-	return list_reply(r, &q, limit, "tickets");
+	ret = list_reply(r, &q, limit, "tickets");
+out:
+	free(q.lq_tsquery);
+	free(q.lq_ids);
+	return ret;
 }
 
 /*

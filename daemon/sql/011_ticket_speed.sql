@@ -1,5 +1,6 @@
--- 011_ticket_speed.sql: a ticket's stored clocks on their own, and an SLA
--- store that never ANDs bitmaps.
+-- 011_ticket_speed.sql: a ticket's stored clocks on their own, an SLA
+-- store that never reads every pending warning, and search words that can
+-- use the text index.
 --
 -- A read of one ticket now takes its stored document and its clocks as two
 -- values, and the daemon writes the document out as PostgreSQL made it: it
@@ -151,3 +152,28 @@ BEGIN
 	RETURN cardinality(ids);
 END
 $$;
+
+-- Search.  Under the tickets' row policy the text index cannot be used at
+-- all: the @@ operator is not leakproof, so PostgreSQL checks the policy
+-- on every row before it may test the words, and a search read every
+-- ticket (300 ms at 50,000 tickets, seconds at a million).  This asks the
+-- index instead, as the owner, and checks for each ticket found exactly
+-- what the policy checks.  It answers only for words that match at most
+-- p_cap tickets in all (NULL otherwise: the caller then walks the newest
+-- tickets, which for a common word soon fills a page).  The ids returned
+-- are those the caller could read anyway.
+CREATE FUNCTION sdesk_ticket_matches(p_q tsquery, p_cap integer) RETURNS bigint[]
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+SET enable_seqscan = off AS $$
+BEGIN
+	IF (SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE t.search @@ p_q
+			LIMIT p_cap + 1) x) > p_cap THEN
+		RETURN NULL;
+	END IF;
+	RETURN (SELECT coalesce(array_agg(t.id), '{}') FROM tickets t WHERE t.search @@ p_q
+		AND sdesk_ticket_visible(t.tenant_id, t.requester_id, t.registered_by,
+			t.assignee_id, t.queue, t.classification));
+END
+$$;
+REVOKE ALL ON FUNCTION sdesk_ticket_matches(tsquery, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sdesk_ticket_matches(tsquery, integer) TO sdesk_app;
