@@ -28,7 +28,6 @@ struct list_query {
 	int lq_n;
 	char *lq_tsquery; /* the search words made a text-search query (list_words) */
 	char *lq_ids;     /* ... and the few tickets it matches, or NULL */
-	int lq_walk;      /* walk the tickets in the page's order (common words) */
 };
 
 static void list_add(struct list_query *q, const char *fmt, ...) SD_PRINTF(2, 3);
@@ -128,11 +127,9 @@ list_filter(struct sd_req *r, struct list_query *q, const char *name)
 		if (q->lq_ids != NULL)
 			list_add(q, " AND t.id = ANY ($%d::bigint[])",
 				list_param_ref(q, q->lq_ids));
-		else {
+		else
 			list_add(q, " AND t.search @@ $%d::tsquery",
 				list_param_ref(q, q->lq_tsquery));
-			q->lq_walk = 1;
-		}
 	} else if (strcmp(name, "tenant") == 0) {
 		list_add(q,
 			" AND t.tenant_id = (SELECT id FROM sdesk_public_tenants() WHERE code "
@@ -281,7 +278,7 @@ list_run(struct sd_dbc *c, void *arg)
 	size_t off;
 	int rc, i, n, f;
 
-	if (op->lo_q->lq_walk) {
+	if (op->lo_q->lq_tsquery != NULL && op->lo_q->lq_ids == NULL) { /* common words */
 		res = sd_db_exec(c, &list_walk, NULL);
 		rc = sd_db_result_rc(c, res);
 		PQclear(res);

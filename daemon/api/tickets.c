@@ -237,16 +237,24 @@ sd_api_ticket_create(struct sd_req *r)
 	return sd_reply_db_error(r, rc);
 }
 
+/* What the caller may do next (status moves) with a ticket: into moves, how many. */
+static size_t
+ticket_moves_for(const struct sd_auth *a, int tenant, int status, int requester,
+	const char *moves[SD_TS__COUNT])
+{
+	int staff = sd_auth_can(a, "ticket.work", tenant);
+
+	return (staff || requester) ? sd_ticket_moves(status, staff, moves, SD_TS__COUNT) : 0;
+}
+
 /* Adds what the caller may do next (status moves) to a ticket's JSON. */
 void
 sd_ticket_json_moves(json_t *t, const struct sd_auth *a, int tenant, int status, int requester)
 {
 	const char *moves[SD_TS__COUNT];
-	int staff = sd_auth_can(a, "ticket.work", tenant);
-	size_t n, i;
+	size_t n = ticket_moves_for(a, tenant, status, requester, moves), i;
 	json_t *arr = json_array();
 
-	n = (staff || requester) ? sd_ticket_moves(status, staff, moves, SD_TS__COUNT) : 0;
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, json_string(moves[i]));
 	json_object_set_new(t, "allowed_status", arr);
@@ -279,15 +287,12 @@ get_body(const struct sd_ticket_row *row, const struct sd_auth *a, size_t *len)
 {
 	const char *moves[SD_TS__COUNT], *end = strrchr(row->tr_doc, '}');
 	const char *rating = row->tr_rating != NULL ? row->tr_rating : "null";
-	int staff = sd_auth_can(a, "ticket.work", row->tr_tenant);
 	size_t n, i, cap, off;
 	char *sla = NULL, *out;
 
 	if (end == NULL)
 		return NULL;
-	n = (staff || row->tr_is_requester)
-		? sd_ticket_moves(row->tr_status, staff, moves, SD_TS__COUNT)
-		: 0;
+	n = ticket_moves_for(a, row->tr_tenant, row->tr_status, row->tr_is_requester, moves);
 	if (row->tr_sla != NULL && (sla = json_dumps(row->tr_sla, JSON_COMPACT)) == NULL)
 		return NULL;
 	cap = (size_t)(end - row->tr_doc) + strlen(rating) + (sla ? strlen(sla) : 0) + 64;
