@@ -1017,9 +1017,12 @@ struct sd_ticket_new {
 	int tn_vip;
 	char tn_queue_buf[40];
 	char tn_number[32];
-	int tn_replayed;      /* the number is an earlier create's */
-	int tn_year;          /* the case-number year (Stockholm time) */
-	const char *tn_error; /* the field at fault on NOTFOUND/CONFLICT */
+	int tn_replayed;        /* the number is an earlier create's */
+	int tn_year;            /* the case-number year (Stockholm time) */
+	long long tn_created;   /* the transaction's now(), its created_at (unix) */
+	int tn_line;            /* its queue's line */
+	long long tn_sla_stamp; /* the SLA configuration's stamp */
+	const char *tn_error;   /* the field at fault on NOTFOUND/CONFLICT */
 };
 /* What sd_db_ticket_read finds. */
 struct sd_ticket_row {
@@ -1046,7 +1049,10 @@ struct sd_ticket_row {
  * ticket of an earlier try with the same key (tn_replayed).
  */
 int sd_db_ticket_prepare(struct sd_dbc *c, struct sd_ticket_new *tn);
-/* Creates the ticket sd_db_ticket_prepare checked; the number goes to tn. */
+/*
+ * Creates the ticket sd_db_ticket_prepare checked, with its clocks; the
+ * number goes to tn.
+ */
 int sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn);
 /*
  * Reads a visible ticket by case number, with its rating and SLA clocks;
@@ -1209,7 +1215,15 @@ const struct sla_calendar *sd_sla_calendar_cached(long long id, int version);
  */
 const struct sla_calendar *sd_sla_calendar_add(
 	long long id, int version, const char *spec, char *err, size_t errlen);
-/* Frees every compiled calendar (at exit). */
+/*
+ * The SLA rules (sdesk_sla_rules JSON) of tenant's tickets of type as
+ * kept at configuration stamp, a copy the caller frees; NULL when none are
+ * kept at that stamp.
+ */
+char *sd_sla_rules_cached(int tenant, const char *type, long long stamp);
+/* Keeps text as those rules at stamp, unless rules of a newer stamp are kept. */
+void sd_sla_rules_keep(int tenant, const char *type, long long stamp, const char *text);
+/* Frees every compiled calendar and the rules kept (at exit). */
 void sd_sla_cache_free(void);
 /*
  * Parses a calendar spec object into cs; *exc holds its exceptions
@@ -1325,6 +1339,20 @@ int sd_sla_fire(struct sd_app *app, const char *who, int limit, int64_t *next);
 /* db/sla_clocks.c */
 /* Recomputes and stores ticket's clocks inside the caller's transaction. */
 int sd_db_sla_recompute(struct sd_dbc *c, long long ticket);
+/*
+ * The clocks of the ticket tn is about to create (sd_db_ticket_prepare
+ * filled it), computed before it exists: *due the nearest deadline
+ * (SLA_TIME_NEVER: none), *store what sd_db_sla_store stores once its
+ * "ticket" is set (the caller's; NULL when the computation failed, which
+ * is logged and no error).
+ */
+int sd_db_sla_fresh(
+	struct sd_dbc *c, const struct sd_ticket_new *tn, int64_t *due, json_t **store);
+/*
+ * Stores doc, one ticket's clocks from sd_sla_store_doc (taken); fresh:
+ * its first, of a ticket this transaction created.
+ */
+int sd_db_sla_store(struct sd_dbc *c, json_t *doc, int fresh);
 /* Evaluates ticket's clocks now without storing them; *out the caller's. */
 int sd_db_sla_live(struct sd_dbc *c, long long ticket, const char *number, json_t **out);
 /* sd_sla_decorate, loading missing calendars through c (inside a transaction). */

@@ -8,6 +8,11 @@
  * reads the spec again; nothing is lost at a restart.  Compiled calendars
  * are kept until exit (changes are rare and a calendar is small), so a
  * pointer handed out stays valid while other threads use it.
+ *
+ * The SLA rules of a municipality and ticket type (sdesk_sla_rules) are
+ * kept the same way, by the configuration stamp they were read at
+ * (012_create_speed.sql): a create that finds the stamp unchanged need not
+ * read them again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,16 @@ struct cal_entry {
 
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cal_entry *cal_list;
+/* Rules kept: one per municipality and ticket type, the newest stamp wins. */
+#define RULES_KEPT_MAX 64
+struct rules_entry {
+	int re_tenant;
+	char re_type[24];
+	long long re_stamp;
+	char *re_text;
+};
+static struct rules_entry rules_kept[RULES_KEPT_MAX];
+static size_t rules_nkept, rules_next; /* rules_next: the slot a full table gives up */
 static int sla_percent[SLA_PERCENTS_MAX] = {75, 100};
 static size_t sla_npercent = 2;
 static int64_t sla_fixed_now; /* 0: the real clock */
@@ -144,12 +159,74 @@ sd_sla_calendar_add(long long id, int version, const char *spec, char *err, size
 	return have;
 }
 
+/* The kept rules of tenant and type, whatever their stamp, or NULL; cal_lock held. */
+static struct rules_entry *
+rules_find(int tenant, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < rules_nkept; i++)
+		if (rules_kept[i].re_tenant == tenant &&
+			strcmp(rules_kept[i].re_type, type) == 0)
+			return &rules_kept[i];
+	return NULL;
+}
+
+char *
+sd_sla_rules_cached(int tenant, const char *type, long long stamp)
+{
+	const struct rules_entry *e;
+	char *text = NULL;
+
+	pthread_mutex_lock(&cal_lock);
+	if ((e = rules_find(tenant, type)) != NULL && e->re_stamp == stamp)
+		text = strdup(e->re_text);
+	pthread_mutex_unlock(&cal_lock);
+	return text;
+}
+
+void
+sd_sla_rules_keep(int tenant, const char *type, long long stamp, const char *text)
+{
+	struct rules_entry *e;
+	char *copy;
+
+	if (strlen(type) >= sizeof(e->re_type) || (copy = strdup(text)) == NULL)
+		return;
+	pthread_mutex_lock(&cal_lock);
+	if ((e = rules_find(tenant, type)) == NULL) {
+		if (rules_nkept < RULES_KEPT_MAX) {
+			e = &rules_kept[rules_nkept++];
+		} else {
+			e = &rules_kept[rules_next];
+			rules_next = (rules_next + 1) % RULES_KEPT_MAX;
+		}
+		free(e->re_text);
+		e->re_text = NULL;
+		e->re_stamp = 0;
+		e->re_tenant = tenant;
+		snprintf(e->re_type, sizeof(e->re_type), "%s", type);
+	}
+	if (e->re_text == NULL || e->re_stamp <= stamp) {
+		free(e->re_text);
+		e->re_text = copy;
+		e->re_stamp = stamp;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&cal_lock);
+	free(copy);
+}
+
 void
 sd_sla_cache_free(void)
 {
 	struct cal_entry *e, *next;
+	size_t i;
 
 	pthread_mutex_lock(&cal_lock);
+	for (i = 0; i < rules_nkept; i++)
+		free(rules_kept[i].re_text);
+	rules_nkept = rules_next = 0;
 	for (e = cal_list; e != NULL; e = next) {
 		next = e->ce_next;
 		sla_calendar_free(e->ce_cal);

@@ -22,6 +22,18 @@ static const struct sd_stmt sla_load = {"sla_load",
 	1};
 
 static const struct sd_stmt sla_store = {"sla_store", "SELECT sdesk_sla_store($1::jsonb)", 1};
+/* A ticket's first clocks: only inserts, and only for a ticket of this transaction. */
+static const struct sd_stmt sla_first = {"sla_first", "SELECT sdesk_sla_first($1::jsonb)", 1};
+
+/*
+ * The rules of a municipality's tickets of a type, with the stamp they go
+ * with and whether the caller sees all of them: the policies' row policy
+ * shows a caller only the tenants of their scope.
+ */
+static const struct sd_stmt sla_rules_now = {"sla_rules_now",
+	"SELECT s.n, sdesk_sla_rules($1::integer, $2), $1::integer = ANY (sdesk_tenants()) "
+	"FROM sla_config_stamp s",
+	2};
 
 static const struct sd_stmt sla_calendar_spec = {
 	"sla_calendar_spec", "SELECT version, spec FROM sla_calendars WHERE id = $1", 1};
@@ -74,15 +86,34 @@ sla_compute(struct sd_dbc *c, long long id, int64_t *now, struct sd_sla_ticket *
 }
 
 int
+sd_db_sla_store(struct sd_dbc *c, json_t *doc, int fresh)
+{
+	json_t *batch = fresh ? doc : json_pack("[o]", doc);
+	const char *p[1];
+	char *text;
+	PGresult *q;
+	int rc;
+
+	if (batch == NULL || (text = json_dumps(batch, JSON_COMPACT)) == NULL) {
+		json_decref(batch);
+		return SD_DB_FAIL;
+	}
+	json_decref(batch);
+	p[0] = text;
+	q = sd_db_exec(c, fresh ? &sla_first : &sla_store, p);
+	rc = sd_db_result_rc(c, q);
+	PQclear(q);
+	free(text);
+	return rc;
+}
+
+int
 sd_db_sla_recompute(struct sd_dbc *c, long long ticket)
 {
 	struct sd_sla_ticket t;
 	struct sd_sla_result res;
 	int64_t now;
-	json_t *batch;
-	const char *p[1];
-	char *text;
-	PGresult *q;
+	json_t *doc;
 	int rc, computed;
 
 	memset(&t, 0, sizeof(t));
@@ -90,17 +121,91 @@ sd_db_sla_recompute(struct sd_dbc *c, long long ticket)
 		sd_sla_ticket_clear(&t);
 		return rc;
 	}
-	batch = json_pack("[o]", sd_sla_store_doc(&t, &res, now));
+	doc = sd_sla_store_doc(&t, &res, now);
 	sd_sla_ticket_clear(&t);
-	if (batch == NULL || (text = json_dumps(batch, JSON_COMPACT)) == NULL) {
-		json_decref(batch);
-		return SD_DB_FAIL;
+	return doc != NULL ? sd_db_sla_store(c, doc, 0) : SD_DB_FAIL;
+}
+
+/* The rules of tenant's tickets of type into *text (the caller's): kept or read. */
+static int
+sla_rules_for(struct sd_dbc *c, int tenant, const char *type, long long stamp, char **text)
+{
+	char tid[16];
+	const char *p[2] = {tid, type};
+	PGresult *q;
+	int rc;
+
+	if ((*text = sd_sla_rules_cached(tenant, type, stamp)) != NULL)
+		return SD_DB_OK;
+	snprintf(tid, sizeof(tid), "%d", tenant);
+	q = sd_db_exec(c, &sla_rules_now, p);
+	if ((rc = sd_db_result_rc(c, q)) == SD_DB_OK) {
+		if (PQntuples(q) != 1 || PQgetisnull(q, 0, 1)) {
+			rc = SD_DB_FAIL;
+		} else {
+			if (PQgetvalue(q, 0, 2)[0] == 't')
+				sd_sla_rules_keep(tenant, type, atoll(PQgetvalue(q, 0, 0)),
+					PQgetvalue(q, 0, 1));
+			if ((*text = strdup(PQgetvalue(q, 0, 1))) == NULL)
+				rc = SD_DB_FAIL;
+		}
 	}
-	json_decref(batch);
-	p[0] = text;
-	q = sd_db_exec(c, &sla_store, p);
-	rc = sd_db_result_rc(c, q);
 	PQclear(q);
+	return rc;
+}
+
+int
+sd_db_sla_fresh(struct sd_dbc *c, const struct sd_ticket_new *tn, int64_t *due, json_t **store)
+{
+	char tenant[16], prio[8], line[8], created[24], events[80], service[24];
+	char err[256] = "", *text;
+	const char *f[SD_SLA_INPUT_FIELDS];
+	struct sd_sla_ticket t;
+	struct sd_sla_rules rules;
+	struct sd_sla_result res;
+	int64_t now;
+	int rc;
+
+	*due = SLA_TIME_NEVER;
+	*store = NULL;
+	if ((rc = sla_rules_for(c, tn->tn_tenant, tn->tn_type, tn->tn_sla_stamp, &text)) !=
+		SD_DB_OK)
+		return rc;
+	/* What sdesk_sla_input() would read once the ticket is there. */
+	snprintf(tenant, sizeof(tenant), "%d", tn->tn_tenant);
+	snprintf(prio, sizeof(prio), "%d", tn->tn_priority);
+	snprintf(line, sizeof(line), "%d", tn->tn_line);
+	snprintf(created, sizeof(created), "%lld", tn->tn_created);
+	snprintf(events, sizeof(events), "%lld created %d %d", tn->tn_created, tn->tn_priority,
+		tn->tn_line);
+	snprintf(service, sizeof(service), "%lld", tn->tn_service);
+	f[0] = "0";
+	f[1] = tenant;
+	f[2] = "1";
+	f[3] = tn->tn_type;
+	f[4] = prio;
+	f[5] = "new";
+	f[6] = tn->tn_pdb ? "t" : "f";
+	f[7] = line;
+	f[8] = created;
+	f[9] = NULL;
+	f[10] = events;
+	f[11] = NULL;
+	f[12] = tn->tn_service != 0 ? service : NULL;
+	memset(&t, 0, sizeof(t));
+	memset(&rules, 0, sizeof(rules));
+	if (sd_sla_ticket_parse(&t, f) < 0 ||
+		sd_sla_rules_parse(&rules, text, err, sizeof(err)) < 0 ||
+		sd_sla_compute(&t, &rules, now = sd_sla_now_for(&t), &res, err, sizeof(err)) <
+			0)
+		sd_log(SD_LOG_WARN, "sla", "new ticket of %s: clocks not computed: %s",
+			tn->tn_tenant_code, err[0] ? err : "out of memory");
+	else if ((*store = sd_sla_store_doc(&t, &res, now)) == NULL)
+		rc = SD_DB_FAIL;
+	else
+		*due = res.sr_due;
+	sd_sla_rules_clear(&rules);
+	sd_sla_ticket_clear(&t);
 	free(text);
 	return rc;
 }

@@ -9,7 +9,11 @@
 
 #include "sdesk.h"
 
-/* The requester as they are now, and the priority matrix cell. */
+/*
+ * The requester as they are now, the priority matrix, the routing, and
+ * what the new ticket's clocks are computed from: the transaction's now()
+ * (the ticket's created_at), each queue's line and the SLA rules' stamp.
+ */
 static const struct sd_stmt ticket_prepare = {"ticket_prepare",
 	"SELECT p.tenant_id, p.active, EXISTS (SELECT 1 FROM vip_people v WHERE v.person_id = "
 	"p.id), (SELECT json_agg(json_build_array(impact, urgency, priority)) FROM "
@@ -20,31 +24,38 @@ static const struct sd_stmt ticket_prepare = {"ticket_prepare",
 	"sdesk_public_tenants() x WHERE x.id = p.tenant_id), (SELECT s.id FROM services s "
 	"WHERE s.code = $3 AND s.active AND EXISTS (SELECT 1 FROM service_offerings o WHERE "
 	"o.service_id = s.id AND o.tenant_id = p.tenant_id)), (SELECT s.queue FROM services s "
-	"WHERE s.code = $3) FROM people p WHERE p.id = $1",
+	"WHERE s.code = $3), floor(extract(epoch FROM now()))::bigint, (SELECT "
+	"json_object_agg(code, line) FROM queues), (SELECT n FROM sla_config_stamp) FROM "
+	"people p WHERE p.id = $1",
 	3};
 
-/* Case number, ticket and its first event in one round trip. */
+/*
+ * Case number, ticket (with its nearest SLA deadline) and its first event
+ * in one round trip.
+ */
 static const struct sd_stmt ticket_insert = {"ticket_insert",
 	"WITH n AS (SELECT sdesk_case_number($1::integer, $17::integer) AS last), t AS (INSERT "
 	"INTO tickets "
 	"(tenant_id, number, type, personal_data_breach, requester_id, registered_by, channel, "
 	"department_id, cost_centre_id, category, subject, description, impact, urgency, "
 	"priority, "
-	"vip, classification, queue, service_id, order_id) SELECT $1, $2 || '-' || $17::text "
+	"vip, classification, queue, service_id, order_id, sla_due) SELECT $1, $2 || '-' || "
+	"$17::text "
 	"|| "
 	"'-' || CASE WHEN "
 	"n.last < "
 	"1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END, $3, $4::boolean, $5, "
 	"nullif($6, '0')::bigint, $7, p.department_id, coalesce(nullif($21, '0')::bigint, "
 	"p.cost_centre_id), $8, $9, $10, $11, $12, $13, $14::boolean, $15, $16, nullif($19, "
-	"'0')::bigint, nullif($20, '0')::bigint FROM n, people p WHERE p.id = $5 RETURNING *), "
+	"'0')::bigint, nullif($20, '0')::bigint, to_timestamp($22::bigint) FROM n, people p "
+	"WHERE p.id = $5 RETURNING *), "
 	"e AS "
 	"(INSERT "
 	"INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, data) SELECT "
 	"t.tenant_id, t.id, nullif($18, '0')::bigint, 'created', true, json_build_object("
 	"'channel', t.channel, 'priority', t.priority, 'queue', t.queue) FROM t) SELECT t.id, "
 	"t.number FROM t",
-	21};
+	22};
 
 static const struct sd_stmt ticket_idem_get = {"ticket_idem_get",
 	"SELECT t.number, k.request_hash FROM idempotency_keys k JOIN tickets t ON t.id = "
@@ -99,7 +110,18 @@ tickets_matrix(const char *text, struct sd_priority_matrix *m)
 	json_decref(arr);
 }
 
-/* Checks the requester and works out priority, VIP and queue. */
+/* The line of queue in {"code": line, ...}; 1 (first line) when not there. */
+static int
+tickets_line(const char *lines, const char *queue)
+{
+	json_t *map = json_loads(lines, 0, NULL);
+	json_int_t line = json_integer_value(json_object_get(map, queue));
+
+	json_decref(map);
+	return line >= 1 && line <= 3 ? (int)line : 1;
+}
+
+/* Checks the requester and works out priority, VIP, queue and line. */
 static int
 tickets_prepare(struct sd_dbc *c, struct sd_ticket_new *tn, int *year)
 {
@@ -149,6 +171,9 @@ tickets_prepare(struct sd_dbc *c, struct sd_ticket_new *tn, int *year)
 	else
 		snprintf(tn->tn_queue_buf, sizeof(tn->tn_queue_buf), "%s", tn->tn_queue);
 	*year = atoi(PQgetvalue(res, 0, 6));
+	tn->tn_created = atoll(PQgetvalue(res, 0, 10));
+	tn->tn_line = tickets_line(PQgetvalue(res, 0, 11), tn->tn_queue_buf);
+	tn->tn_sla_stamp = atoll(PQgetvalue(res, 0, 12));
 out:
 	PQclear(res);
 	return rc;
@@ -196,10 +221,18 @@ int
 sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 {
 	char tid[16], pdb[2], reg[24], rid[24], imp[4], urg[4], prio[4], vip[2], year[8],
-		actor[24], id[24], svc[24], ord[24], cc[24];
-	const char *p[21];
+		actor[24], id[24], svc[24], ord[24], cc[24], due_at[24];
+	const char *p[22];
+	json_t *clocks;
 	PGresult *res;
+	int64_t due;
 	int rc, y = tn->tn_year;
+
+	/* The clocks first: the deadline goes in with the ticket. */
+	if ((rc = sd_db_sla_fresh(c, tn, &due, &clocks)) != SD_DB_OK)
+		return rc;
+	snprintf(due_at, sizeof(due_at), "%lld", (long long)due);
+	p[21] = due != SLA_TIME_NEVER ? due_at : NULL;
 	snprintf(tid, sizeof(tid), "%d", tn->tn_tenant);
 	snprintf(pdb, sizeof(pdb), "%d", tn->tn_pdb ? 1 : 0);
 	snprintf(rid, sizeof(rid), "%lld", tn->tn_requester);
@@ -237,6 +270,7 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 	res = sd_db_exec(c, &ticket_insert, p);
 	if ((rc = sd_db_result_rc(c, res)) != SD_DB_OK || PQntuples(res) != 1) {
 		PQclear(res);
+		json_decref(clocks);
 		return rc != SD_DB_OK ? rc : SD_DB_FAIL;
 	}
 	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
@@ -252,7 +286,12 @@ sd_db_ticket_insert(struct sd_dbc *c, struct sd_ticket_new *tn)
 			rc = SD_DB_RETRY; /* a twin request won the race: answer with its ticket */
 		PQclear(res);
 	}
-	return rc == SD_DB_OK ? sd_db_sla_recompute(c, atoll(id)) : rc;
+	if (rc != SD_DB_OK || clocks == NULL) {
+		json_decref(clocks);
+		return rc;
+	}
+	json_object_set_new(clocks, "ticket", json_integer(atoll(id)));
+	return sd_db_sla_store(c, clocks, 1);
 }
 
 /* The columns after the document, which every ticket_json row has. */

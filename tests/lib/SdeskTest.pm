@@ -81,10 +81,12 @@ sub as_pg {
 
 sub start {
 	my ($self) = @_;
+	# Tests need no durability; a benchmark measures the appliance's.
+	my $opts = "-k $self->{sock} -c listen_addresses=''";
+	$opts .= " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+		unless $self->{durable};
 	my ($rc, $out) = SdeskTest::run_quiet($self->as_pg("$PGBIN/pg_ctl", '-D', $self->{data},
-		'-l', "$self->{dir}/postgresql.log", '-w', '-s', '-o',
-		"-k $self->{sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-		. " -c synchronous_commit=off", 'start'));
+		'-l', "$self->{dir}/postgresql.log", '-w', '-s', '-o', $opts, 'start'));
 	die "pg_ctl start failed: $out" . SdeskTest::slurp("$self->{dir}/postgresql.log") if $rc;
 	$self->{running} = 1;
 	return $self;
@@ -121,11 +123,14 @@ package SdeskTest;
 
 # pg_start(): a fresh cluster with roles sdesk_owner and sdesk_app and an
 # empty database sdesk owned by sdesk_owner.  Migrations are the daemon's.
+# Commits are not flushed to disk unless durable => 1 (as the appliance's
+# cluster does, for benchmarks).
 sub pg_start {
+	my (%opts) = @_;
 	my $dir = tempdir('sdesk-test-XXXXXX', TMPDIR => 1, CLEANUP => 0);
 	chmod 0755, $dir;
-	my $pg = bless { dir => $dir, data => "$dir/pgdata", sock => "$dir/sock" },
-		'SdeskTest::Pg';
+	my $pg = bless { dir => $dir, data => "$dir/pgdata", sock => "$dir/sock",
+		durable => $opts{durable} }, 'SdeskTest::Pg';
 	mkdir $pg->{sock};
 	my $template = "$OBJ/pgtemplate";
 	if (-s "$template/PG_VERSION") {
