@@ -117,6 +117,7 @@ sub tickets_bench {
 	figure(ticket_create_per_s => sprintf('%.0f', $created));
 	figure(pgbench_insert_per_s => sprintf('%.0f', $pgb));
 	figure(ticket_create_vs_pgbench_ratio => sprintf('%.3f', $created / $pgb));
+	ticket_rows_floor($pgb);
 
 	my $number = $pg->psql('SELECT number FROM tickets ORDER BY id LIMIT 1');
 	my $read = wrk_script('read', 'GET', { cookie => $h->{cookie} });
@@ -134,6 +135,49 @@ sub tickets_bench {
 	figure(ticket_read_staff_per_s => sprintf('%.0f', $sreads));
 	figure(ticket_read_staff_vs_mhd_ratio => sprintf('%.3f', $sreads / $mhd));
 	figure(ticket_read_staff_p99_ms => sprintf('%.2f', $sp99));
+}
+
+# What the database alone needs to write what a create writes: the ticket,
+# its first event, four clocks and eight warnings, in one statement sent by
+# pgbench as the superuser (no daemon, no row policies, no round trips);
+# with the triggers and foreign keys, and bare (no triggers, no checks of
+# foreign keys).  A floor for the create figure above: no daemon can
+# create tickets faster than their rows can be written.
+sub ticket_rows_floor {
+	my ($pgb) = @_;
+	my ($tenant, $code, $person) = split /\|/, $pg->psql("SELECT p.tenant_id, t.code, p.id"
+		. " FROM people p JOIN tenants t ON t.id = p.tenant_id WHERE p.login = 'bench.user'");
+	my $cal = $pg->psql('SELECT min(id) FROM sla_calendars');
+	$pg->psql('CREATE SEQUENCE bench_rows');
+	my $due = "now() + interval '8 hours'";
+	my $kinds = "unnest(ARRAY['first_response', 'next_update', 'resolution', 'ola_line1']) k";
+	my $rows = "BEGIN;\n"
+		. "WITH t AS (INSERT INTO tickets (tenant_id, number, type, requester_id, channel,"
+		. " subject, description, impact, urgency, priority, queue, doc, summary, sla_due)"
+		. " VALUES ($tenant, '$code-2099-' || lpad(nextval('bench_rows')::text, 6, '0'),"
+		. " 'incident', $person, 'portal', 'Skrivaren skriver inte ut', 'Bench', 3, 3, 4,"
+		. " 'first_line', '{}', '{}', $due) RETURNING id, tenant_id),"
+		. " e AS (INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, public, data)"
+		. " SELECT t.tenant_id, t.id, $person, 'created', true, '{\"priority\": 4}' FROM t),"
+		. " c AS (INSERT INTO sla_clocks (tenant_id, ticket_id, kind, calendar_id, state,"
+		. " target_s, elapsed_s, evaluated_at, due_at, type, priority) SELECT t.tenant_id, t.id,"
+		. " k, $cal, 'running', 28800, 0, now(), $due, 'incident', 4 FROM t, $kinds)"
+		. " INSERT INTO sla_warnings (tenant_id, ticket_id, clock, cycle, threshold, due_at)"
+		. " SELECT t.tenant_id, t.id, k, 0, th, $due FROM t, $kinds,"
+		. " unnest(ARRAY[75, 100]) th;\n"
+		. "COMMIT;\n";
+	my $full = pgbench_tps($pg, $rows, 8);
+	my $bare = pgbench_tps($pg, "SET session_replication_role = replica;\n$rows", 8);
+	figure(ticket_rows_sql_per_s => sprintf('%.0f', $full));
+	figure(ticket_rows_bare_per_s => sprintf('%.0f', $bare));
+	figure(ticket_rows_bare_vs_pgbench_ratio => sprintf('%.3f', $bare / $pgb));
+	# Gone again, so that the queue and search figures see only real tickets.
+	$pg->psql('SET session_replication_role = replica;'
+		. " DELETE FROM sla_warnings w USING tickets t WHERE t.id = w.ticket_id AND t.number"
+		. " LIKE '%-2099-%'; DELETE FROM sla_clocks c USING tickets t WHERE t.id = c.ticket_id"
+		. " AND t.number LIKE '%-2099-%'; DELETE FROM ticket_events e USING tickets t WHERE"
+		. " t.id = e.ticket_id AND t.number LIKE '%-2099-%'; DELETE FROM tickets WHERE number"
+		. " LIKE '%-2099-%'; DROP SEQUENCE bench_rows");
 }
 
 if ($only{big}) {
