@@ -414,8 +414,11 @@ db_pipeline(struct sd_dbc *c, const struct db_call *k)
 	for (i = 0; i < queued; i++) {
 		if ((res = db_next_result(c)) == NULL)
 			goto broken;
-		if (i == target || (out == NULL && sd_db_result_rc(c, res) != SD_DB_OK)) {
-			PQclear(out);
+		/*
+		 * The first failure, else the statement's result: after a failure
+		 * the rest are only "pipeline aborted", with no message to log.
+		 */
+		if (out == NULL && (i == target || sd_db_result_rc(c, res) != SD_DB_OK)) {
 			out = res;
 		} else {
 			if (prep && i == target - 1 && sd_db_result_rc(c, res) == SD_DB_OK)
@@ -449,10 +452,10 @@ db_call(struct sd_dbc *c, const struct db_call *k)
 	if (c->dc_begin_pending)
 		res = db_pipeline(c, k);
 	else if (k->dk_st != NULL) {
-		if (!dbc_is_prepared(c, k->dk_st) && (res = dbc_prepare(c, k->dk_st)) != NULL)
-			return res; /* the failed PREPARE */
-		res = PQexecPrepared(c->dc_pg, k->dk_st->st_name, k->dk_st->st_nparams,
-			k->dk_params, k->dk_lengths, k->dk_formats, k->dk_rbinary);
+		/* A failed PREPARE is the answer (and is logged below). */
+		if (dbc_is_prepared(c, k->dk_st) || (res = dbc_prepare(c, k->dk_st)) == NULL)
+			res = PQexecPrepared(c->dc_pg, k->dk_st->st_name, k->dk_st->st_nparams,
+				k->dk_params, k->dk_lengths, k->dk_formats, k->dk_rbinary);
 	} else if (k->dk_n == 0 && k->dk_lengths == NULL)
 		res = PQexec(c->dc_pg, k->dk_sql);
 	else
