@@ -2,7 +2,9 @@
  * db/sla_clocks.c: a ticket's clocks, recomputed inside the transaction
  * that changed the ticket (two round trips: what the clocks are computed
  * from, then the result), evaluated live for GET .../sla, and finished for
- * reading (remaining time from the stored due instant).
+ * reading (remaining time from the stored due instant).  A new ticket's
+ * first clocks are computed before it is written, from what its create
+ * knows and the SLA rules kept by configuration stamp (sd_db_sla_fresh).
  *
  * A computation that fails (a broken calendar, say) is logged and leaves
  * the stored clocks as they were: a ticket change never fails because of
